@@ -1,0 +1,27 @@
+/** A scalar function callable from a query. Arguments arrive evaluated; NULL in gives NULL out unless noted. */
+export interface ScalarFunction {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  readonly impl: (args: readonly unknown[]) => unknown;
+}
+
+const str = (v: unknown): string | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
+
+const strict =
+  (f: (args: readonly unknown[]) => unknown) =>
+  (args: readonly unknown[]): unknown =>
+    args.some((a) => a === null || a === undefined) ? null : f(args);
+
+/** The built-in scalar functions, by lower-case name. The ASA SQL compiler extends this table. */
+export const scalarFunctions: ReadonlyMap<string, ScalarFunction> = new Map<string, ScalarFunction>([
+  ['lower', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.toLowerCase()) }],
+  ['upper', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.toUpperCase()) }],
+  ['len', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.length) }],
+  // CONCAT treats NULL as the empty string, as T-SQL and ASA do.
+  ['concat', { minArgs: 1, maxArgs: 64, impl: (args) => args.map((a) => str(a) ?? '').join('') }],
+  ['coalesce', { minArgs: 1, maxArgs: 64, impl: (args) => args.find((a) => a !== null && a !== undefined) ?? null }],
+  ['abs', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.abs(v) : null)) }],
+  ['floor', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.floor(v) : null)) }],
+  ['ceiling', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.ceil(v) : null)) }],
+]);
