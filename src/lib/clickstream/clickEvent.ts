@@ -7,8 +7,8 @@
  * - `sessionId` is optional in general and required only for `checkout_start`: purchases and failed payments
  *   are often emitted by a back-end payment service that does not know the browser session, and session
  *   windows group by user and time gap, not by `sessionId`.
- * - Type-specific required fields are listed in {@link REQUIRED_CLICK_EVENT_FIELDS_BY_TYPE}. A field that is not
- *   required for a type is still allowed on it and is validated whenever present.
+ * - Type-specific required fields are listed in {@link REQUIRED_CLICK_EVENT_FIELDS_BY_TYPE}. A field that is
+ *   not required for a type is still allowed on it and is validated whenever present.
  * - A JSON `null` in an optional field means "absent"; in a required field it is a problem.
  * - Field names are matched without regard to case; field values are case-sensitive (`"Purchase"` is not a
  *   valid event type).

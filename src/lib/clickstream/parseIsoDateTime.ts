@@ -1,6 +1,6 @@
 /**
- * The accepted shape: `YYYY-MM-DDTHH:mm:ss[.f{1,7}](Z|+hh:mm|-hh:mm)`, ASCII digits only, upper-case `T` and `Z`.
- * Every component before the fraction has a fixed width, so it is read by position after the match.
+ * The accepted shape: `YYYY-MM-DDTHH:mm:ss[.f{1,7}](Z|+hh:mm|-hh:mm)`, ASCII digits only, upper-case `T`
+ * and `Z`. Every component before the fraction has a fixed width, so it is read by position after the match.
  */
 const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -30,8 +30,8 @@ const CHAR_CODE_0 = 48;
  * implementation-defined fallback.
  *
  * @param text The text to parse.
- * @returns Milliseconds since 1970-01-01T00:00:00Z (an integer, possibly negative), or `undefined` when `text`
- * is not such a date-time.
+ * @returns Milliseconds since 1970-01-01T00:00:00Z (an integer, possibly negative), or `undefined` when
+ * `text` is not such a date-time.
  * @throws TypeError when `text` is not a string.
  */
 export function parseIsoDateTimeToMs(text: string): number | undefined {

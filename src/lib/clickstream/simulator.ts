@@ -15,13 +15,13 @@ export interface ClickstreamSimulatorOptions {
   /** Number of product categories, an integer from 1 to 10,000. Default 12. */
   readonly categories?: number;
   /**
-   * Zipf exponent of product popularity, a number from 0 (uniform) to 20. Default 1.1. The product with index 0
-   * (`product-0000...`) is the most popular, index 1 the next, and so on.
+   * Zipf exponent of product popularity, a number from 0 (uniform) to 20. Default 1.1. The product with
+   * index 0 (`product-0000...`) is the most popular, index 1 the next, and so on.
    */
   readonly zipfExponent?: number;
   /** Event time of the first event, in milliseconds since the Unix epoch (0 to year 9000). */
   readonly startTimeInMs: number;
-  /** Mean rate of the Poisson arrival process, in events per second of event time, above 0 up to 1,000,000. */
+  /** Mean rate of the Poisson arrival process in events per second of event time, above 0 to 1,000,000. */
   readonly eventsPerSecond: number;
   /**
    * Fraction (0 to 1) of events whose event time is moved into the past by 1 to `maxOutOfOrderDelayInMs`
@@ -244,16 +244,17 @@ type EventRecord = Record<string, unknown>;
  * Creates a deterministic clickstream simulator.
  *
  * Model: a Poisson process of `eventsPerSecond` picks, for each event, one of a pool of concurrently active
- * sessions (about `eventsPerSecond` x 20 s of them, at most `users`). Each session belongs to one user (a user
- * has at most one active session), has one device and the user's country and currency, and walks the funnel in
- * {@link TRANSITIONS}: page views, clicks on product tiles followed by product views, searches, cart changes,
- * checkout, purchase or failed payment (with retries). When a session ends, its slot is taken by a new session
- * of a user picked uniformly among the inactive ones. Products are drawn from a Zipf distribution; unit prices
- * are log-normal around 25 EUR, converted to the user's currency.
+ * sessions (about `eventsPerSecond` x 20 s of them, at most `users`). Each session belongs to one user (a
+ * user has at most one active session), has one device and the user's country and currency, and walks the
+ * funnel table `TRANSITIONS`: page views, clicks on product tiles followed by product views, searches, cart
+ * changes, checkout, purchase or failed payment (with retries). When a session ends, its slot is taken by a
+ * new session of a user picked uniformly among the inactive ones. Products are drawn from a Zipf
+ * distribution; unit prices are log-normal around 25 EUR, converted to the user's currency.
  *
  * Ids are deterministic: `evt-<seed>-<message index>`, `ses-<seed>-<n>`, `ord-<seed>-<n>`, `user-<index>`,
- * `product-<index>`, `category-<index>`, `pm-<user index>-<n>`. Behaviour, catalogue and faults use separate
- * random streams, so turning out-of-order or malformed fractions on does not change which events are simulated.
+ * `product-<index>`, `category-<index>`, `pm-<user index>-<n>`. Behaviour, catalogue and faults use
+ * separate random streams, so turning out-of-order or malformed fractions on does not change which events
+ * are simulated.
  *
  * @throws TypeError when an option is not a number; RangeError when it is out of range.
  */

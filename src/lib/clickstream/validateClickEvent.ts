@@ -162,8 +162,12 @@ export function validateClickEvent(value: unknown): ValidationResult {
   }
 
   const problems: string[] = [];
+  // The type-specific requirements apply only when the event type is unambiguous.
+  const typeName = originalNames[EVENT_TYPE_INDEX];
   const rawType =
-    originalNames[EVENT_TYPE_INDEX] === undefined ? undefined : record[originalNames[EVENT_TYPE_INDEX]];
+    typeName === undefined || duplicateNamesByIndex?.has(EVENT_TYPE_INDEX) === true
+      ? undefined
+      : record[typeName];
   const typeMask = typeof rawType === 'string' ? (REQUIRED_MASK_BY_TYPE.get(rawType) ?? 0) : 0;
   const requiredMask = ALWAYS_REQUIRED_MASK | typeMask;
 

@@ -22,8 +22,8 @@ export interface ZipfSampler {
 export const MAX_ZIPF_SIZE = 10_000_000;
 
 /**
- * Creates a Zipf sampler over ranks 0 to `size - 1` with a precomputed cumulative distribution (O(size) memory,
- * built once) and a binary search per draw (O(log size)).
+ * Creates a Zipf sampler over ranks 0 to `size - 1` with a precomputed cumulative distribution (O(size)
+ * memory, built once) and a binary search per draw (O(log size)).
  *
  * @throws RangeError when `size` or `exponent` is out of range.
  */

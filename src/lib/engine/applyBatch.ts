@@ -66,7 +66,12 @@ export function statementLayout(s: CompiledStatement): StatementLayout {
   switch (w.kind) {
     case 'tumbling': {
       const offset = w.offsetInMs ?? 0;
-      return { kinds, fineTimes: (t) => [ceilToGrid(t, w.sizeInMs, offset)], storageBucketOf: (f) => f, maxBucketsPerEvent: 1 };
+      return {
+        kinds,
+        fineTimes: (t) => [ceilToGrid(t, w.sizeInMs, offset)],
+        storageBucketOf: (f) => f,
+        maxBucketsPerEvent: 1,
+      };
     }
     case 'hopping': {
       const offset = w.offsetInMs ?? 0;
@@ -78,9 +83,19 @@ export function statementLayout(s: CompiledStatement): StatementLayout {
       };
     }
     case 'sliding':
-      return { kinds, fineTimes: (t) => [t], storageBucketOf: (f) => ceilToGrid(f, w.sizeInMs, 0), maxBucketsPerEvent: 1 };
+      return {
+        kinds,
+        fineTimes: (t) => [t],
+        storageBucketOf: (f) => ceilToGrid(f, w.sizeInMs, 0),
+        maxBucketsPerEvent: 1,
+      };
     case 'session':
-      return { kinds, fineTimes: (t) => [t], storageBucketOf: (f) => ceilToGrid(f, w.timeoutInMs, 0), maxBucketsPerEvent: 1 };
+      return {
+        kinds,
+        fineTimes: (t) => [t],
+        storageBucketOf: (f) => ceilToGrid(f, w.timeoutInMs, 0),
+        maxBucketsPerEvent: 1,
+      };
     case 'snapshot':
       return {
         kinds,
@@ -172,7 +187,10 @@ export function applyBatch(
       counters.duplicatesSkipped++;
       continue;
     }
-    if (unit.rows + maxRowsPerEvent > limits.maxDeltaRowsPerUnit || unit.chars > limits.maxDeltaCharsPerUnit) {
+    if (
+      unit.rows + maxRowsPerEvent > limits.maxDeltaRowsPerUnit ||
+      unit.chars > limits.maxDeltaCharsPerUnit
+    ) {
       closeUnit();
     }
     if (unit.firstSeq < 0) unit.firstSeq = seq;
@@ -197,7 +215,11 @@ export function applyBatch(
       const raw = input.timestampBy({ record, timestampMs: arrival });
       const eventTime = toEpochMs(raw);
       if (eventTime === undefined) {
-        deadLetter(m, 'invalidTimestamp', `TIMESTAMP BY: expected a datetime, received ${JSON.stringify(raw)}`);
+        deadLetter(
+          m,
+          'invalidTimestamp',
+          `TIMESTAMP BY: expected a datetime, received ${JSON.stringify(raw)}`,
+        );
         continue;
       }
       const verdict = classifyEventTime(policy, eventTime, arrival, watermark);
@@ -236,7 +258,8 @@ export function applyBatch(
     let w = Math.max(watermark, progress.maxEventTimeMs - (input.timestampBy ? oooMs : 0));
     // Every event that passes the late check is at or after arrival - tolerance, so the arrival term
     // never reclassifies an accepted event; it keeps the watermark moving through late data.
-    if (input.timestampBy && policy.lateArrivalToleranceInSeconds >= 0) w = Math.max(w, progress.lastArrivalMs - lateMs);
+    if (input.timestampBy && policy.lateArrivalToleranceInSeconds >= 0)
+      w = Math.max(w, progress.lastArrivalMs - lateMs);
     progress.watermarkMs = w;
 
     applyToStatements(record, t);

@@ -53,7 +53,9 @@ export function compileExpr(expr: Expr, options: CompileExprOptions = {}): Evalu
       return (ctx) => new Date(ctx.timestampMs);
     case 'aggregate': {
       if (!resolveAggregate) {
-        throw new TypeError(`aggregate ${expr.fn.toUpperCase()}: expected only in a grouped SELECT or HAVING`);
+        throw new TypeError(
+          `aggregate ${expr.fn.toUpperCase()}: expected only in a grouped SELECT or HAVING`,
+        );
       }
       const slot = resolveAggregate(expr);
       return (ctx) => ctx.aggregates?.[slot] ?? null;

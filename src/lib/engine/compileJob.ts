@@ -1,7 +1,13 @@
 import type { AggregateKind } from './aggregates/aggregate';
 import { compileExpr, type EvalContext, type Evaluator } from './compileExpr';
 import type { Expr } from './expr';
-import { defaultMaxEventSizeInBytes, exprKey, validateJob, type JobDefinition, type StatementDefinition } from './job';
+import {
+  defaultMaxEventSizeInBytes,
+  exprKey,
+  validateJob,
+  type JobDefinition,
+  type StatementDefinition,
+} from './job';
 import { toOutputValue, type EventRecord } from './values';
 import type { WindowSpec } from './windows';
 
@@ -30,7 +36,11 @@ export interface CompiledStatement {
   readonly keys: readonly Evaluator[];
   readonly aggregates: readonly CompiledAggregate[];
   /** Builds a grouped output row; undefined when HAVING rejects the group. */
-  projectGroup(keyValues: readonly unknown[], aggregateValues: readonly unknown[], timestampMs: number): OutputRow | undefined;
+  projectGroup(
+    keyValues: readonly unknown[],
+    aggregateValues: readonly unknown[],
+    timestampMs: number,
+  ): OutputRow | undefined;
   /** Builds a per-event output row (statements without GROUP BY). */
   projectEvent(record: EventRecord, timestampMs: number): OutputRow;
 }
@@ -47,7 +57,8 @@ export interface CompiledJob {
 }
 
 const aggregateKind = (node: Extract<Expr, { kind: 'aggregate' }>): AggregateKind => {
-  if (node.fn === 'count') return node.arg === undefined ? 'countStar' : node.distinct ? 'countDistinct' : 'count';
+  if (node.fn === 'count')
+    return node.arg === undefined ? 'countStar' : node.distinct ? 'countDistinct' : 'count';
   return node.fn;
 };
 
@@ -56,7 +67,9 @@ function compileStatement(def: StatementDefinition, index: number): CompiledStat
   if (!def.groupBy) {
     const select = def.select;
     const columns =
-      select === '*' ? undefined : select.map((item) => ({ alias: item.alias, evaluate: compileExpr(item.expr) }));
+      select === '*'
+        ? undefined
+        : select.map((item) => ({ alias: item.alias, evaluate: compileExpr(item.expr) }));
     return {
       index,
       output: def.output,
@@ -98,7 +111,10 @@ function compileStatement(def: StatementDefinition, index: number): CompiledStat
     },
   };
   if (def.select === '*') throw new TypeError(`statement ${index}: SELECT * with GROUP BY`);
-  const columns = def.select.map((item) => ({ alias: item.alias, evaluate: compileExpr(item.expr, options) }));
+  const columns = def.select.map((item) => ({
+    alias: item.alias,
+    evaluate: compileExpr(item.expr, options),
+  }));
   const having = def.having ? compileExpr(def.having, options) : undefined;
   const empty: EventRecord = {};
   return {

@@ -26,25 +26,41 @@ export function decodeMessage(input: CompiledInput, body: unknown): DecodeResult
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
     if (size > input.maxEventSizeInBytes) {
-      return { ok: false, reason: 'tooLarge', detail: `size: expected at most ${input.maxEventSizeInBytes} bytes, received ${size}` };
+      return {
+        ok: false,
+        reason: 'tooLarge',
+        detail: `size: expected at most ${input.maxEventSizeInBytes} bytes, received ${size}`,
+      };
     }
     let text: string;
     try {
       text = typeof body === 'string' ? body : utf8.decode(body);
     } catch {
-      return { ok: false, reason: 'notJson', detail: 'body: expected UTF-8 JSON text, received invalid UTF-8' };
+      return {
+        ok: false,
+        reason: 'notJson',
+        detail: 'body: expected UTF-8 JSON text, received invalid UTF-8',
+      };
     }
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { ok: false, reason: 'notJson', detail: `body: expected JSON, received text that fails to parse (${(error as Error).message})` };
+      return {
+        ok: false,
+        reason: 'notJson',
+        detail: `body: expected JSON, received text that fails to parse (${(error as Error).message})`,
+      };
     }
   } else {
     // The Functions library parses JSON bodies itself; measure what it would have been.
     value = body;
     const size = Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
     if (size > input.maxEventSizeInBytes) {
-      return { ok: false, reason: 'tooLarge', detail: `size: expected at most ${input.maxEventSizeInBytes} bytes, received ${size}` };
+      return {
+        ok: false,
+        reason: 'tooLarge',
+        detail: `size: expected at most ${input.maxEventSizeInBytes} bytes, received ${size}`,
+      };
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

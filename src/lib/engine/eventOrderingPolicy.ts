@@ -77,5 +77,7 @@ export function classifyEventTime(
     if (policy.action === 'drop') return { kind: 'outOfOrder', action: 'dropped' };
     return { kind: 'outOfOrder', action: 'adjusted', timestampMs: watermarkMs };
   }
-  return lateAdjusted ? { kind: 'late', action: 'adjusted', timestampMs: t } : { kind: 'onTime', timestampMs: t };
+  return lateAdjusted
+    ? { kind: 'late', action: 'adjusted', timestampMs: t }
+    : { kind: 'onTime', timestampMs: t };
 }

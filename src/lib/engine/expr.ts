@@ -17,10 +17,16 @@ export type Expr =
       readonly otherwise?: Expr;
     }
   /** An aggregate over the rows of a group; only valid in a grouped statement's SELECT and HAVING. */
-  | { readonly kind: 'aggregate'; readonly fn: AggregateFunction; readonly arg?: Expr; readonly distinct?: boolean };
+  | {
+      readonly kind: 'aggregate';
+      readonly fn: AggregateFunction;
+      readonly arg?: Expr;
+      readonly distinct?: boolean;
+    };
 
 export type UnaryOperator = 'not' | 'negate' | 'isNull' | 'isNotNull';
-export type BinaryOperator = '+' | '-' | '*' | '/' | '%' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+export type BinaryOperator =
+  '+' | '-' | '*' | '/' | '%' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
 /** COUNT without `arg` is COUNT(*). */
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -33,7 +39,12 @@ export const e = {
   not: (operand: Expr): Expr => ({ kind: 'unary', op: 'not', operand }),
   call: (name: string, ...args: Expr[]): Expr => ({ kind: 'call', name, args }),
   countStar: (): Expr => ({ kind: 'aggregate', fn: 'count' }),
-  agg: (fn: AggregateFunction, arg: Expr, distinct = false): Expr => ({ kind: 'aggregate', fn, arg, distinct }),
+  agg: (fn: AggregateFunction, arg: Expr, distinct = false): Expr => ({
+    kind: 'aggregate',
+    fn,
+    arg,
+    distinct,
+  }),
 };
 
 /** Calls `visit` on every node of the tree, parents before children. */

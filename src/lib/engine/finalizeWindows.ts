@@ -15,7 +15,11 @@ export interface OpenSession {
 }
 
 /** Fine-time range a finalization of [fromMs, toMs) must read, as inclusive bounds. */
-export function fineRangeToRead(s: CompiledStatement, fromMs: number, toMs: number): { lo: number; hi: number } {
+export function fineRangeToRead(
+  s: CompiledStatement,
+  fromMs: number,
+  toMs: number,
+): { lo: number; hi: number } {
   const w = s.window!;
   switch (w.kind) {
     case 'sliding':
@@ -34,8 +38,13 @@ export function firstFineStillNeeded(s: CompiledStatement, toMs: number): number
   return w.kind === 'sliding' ? toMs - w.sizeInMs + 1 : toMs;
 }
 
-function mergeInto(target: GroupAccumulator, source: GroupAccumulator, kinds: readonly AggregateKind[]): void {
-  for (let i = 0; i < kinds.length; i++) target.partials[i] = mergePartials(kinds[i]!, target.partials[i]!, source.partials[i]!);
+function mergeInto(
+  target: GroupAccumulator,
+  source: GroupAccumulator,
+  kinds: readonly AggregateKind[],
+): void {
+  for (let i = 0; i < kinds.length; i++)
+    target.partials[i] = mergePartials(kinds[i]!, target.partials[i]!, source.partials[i]!);
 }
 
 function emit(
@@ -55,7 +64,12 @@ function emit(
  * Check points are the multiples of maxDuration (aligned to the epoch); at the first one at which the
  * session has lasted at least maxDuration, it closes. So a session can last up to twice maxDuration.
  */
-export function sessionEndMs(startMs: number, lastMs: number, timeoutInMs: number, maxDurationInMs: number): number {
+export function sessionEndMs(
+  startMs: number,
+  lastMs: number,
+  timeoutInMs: number,
+  maxDurationInMs: number,
+): number {
   let check = ceilToGrid(startMs, maxDurationInMs, 0);
   if (check - startMs < maxDurationInMs) check += maxDurationInMs;
   return Math.min(lastMs + timeoutInMs, check);
@@ -93,7 +107,10 @@ export function finalizeWindows(
       return out;
     case 'sliding': {
       // Per key, outputs at each event time (enter) and event time + size (leave), never when empty.
-      const perKey = new Map<string, { keyValues: readonly unknown[]; points: [number, GroupAccumulator][] }>();
+      const perKey = new Map<
+        string,
+        { keyValues: readonly unknown[]; points: [number, GroupAccumulator][] }
+      >();
       for (const fine of fines) {
         for (const [key, acc] of merged.get(fine)!) {
           let k = perKey.get(key);
@@ -124,7 +141,8 @@ export function finalizeWindows(
       return rows.sort((a, b) => a.timestampMs - b.timestampMs);
     }
     case 'session': {
-      if (!sessions) throw new TypeError(`statement ${s.index}: session windows need the carried open sessions`);
+      if (!sessions)
+        throw new TypeError(`statement ${s.index}: session windows need the carried open sessions`);
       const rows: EmittedRow[] = [];
       const close = (key: string, open: OpenSession): void => {
         emit(s, kinds, open, sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs), rows);
@@ -135,20 +153,27 @@ export function finalizeWindows(
         for (const [key, acc] of merged.get(fine)!) {
           const open = sessions.get(key);
           // An event exactly at the session end still belongs to it: windows include their end.
-          if (open && fine > sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs)) close(key, open);
+          if (open && fine > sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs))
+            close(key, open);
           const current = sessions.get(key);
           if (current) {
             current.lastMs = fine;
             mergeInto(current, acc, kinds);
           } else {
-            const fresh: OpenSession = { keyValues: acc.keyValues, startMs: fine, lastMs: fine, partials: createGroupAccumulator(acc.keyValues, kinds).partials };
+            const fresh: OpenSession = {
+              keyValues: acc.keyValues,
+              startMs: fine,
+              lastMs: fine,
+              partials: createGroupAccumulator(acc.keyValues, kinds).partials,
+            };
             mergeInto(fresh, acc, kinds);
             sessions.set(key, fresh);
           }
         }
       }
       for (const [key, open] of [...sessions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs) < toMs) close(key, open);
+        if (sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs) < toMs)
+          close(key, open);
       }
       return rows.sort((a, b) => a.timestampMs - b.timestampMs);
     }

@@ -1,4 +1,8 @@
-import { eventOrderingPolicyProblems, defaultEventOrderingPolicy, type EventOrderingPolicy } from './eventOrderingPolicy';
+import {
+  eventOrderingPolicyProblems,
+  defaultEventOrderingPolicy,
+  type EventOrderingPolicy,
+} from './eventOrderingPolicy';
 import { containsAggregate, e, type Expr } from './expr';
 import { windowSpecProblems, type WindowSpec } from './windows';
 
@@ -65,7 +69,10 @@ export const defaultJob: JobDefinition = {
     {
       output: 'PowerBIOutput',
       input: 'EventHubInput',
-      groupBy: { keys: [e.field('UserId'), e.field('ProductId')], window: { kind: 'tumbling', sizeInMs: 10_000 } },
+      groupBy: {
+        keys: [e.field('UserId'), e.field('ProductId')],
+        window: { kind: 'tumbling', sizeInMs: 10_000 },
+      },
       select: [
         { alias: 'WindowEnd', expr: e.timestamp() },
         { alias: 'UserId', expr: e.field('UserId') },
@@ -97,7 +104,8 @@ export function jobProblems(job: JobDefinition): string[] {
   const inputNames = new Set<string>();
   job.inputs.forEach((input, i) => {
     const lower = input.name.toLowerCase();
-    if (inputNames.has(lower)) problems.push(`job.inputs[${i}].name: expected a unique name, received ${input.name}`);
+    if (inputNames.has(lower))
+      problems.push(`job.inputs[${i}].name: expected a unique name, received ${input.name}`);
     inputNames.add(lower);
     if (input.timestampBy && containsAggregate(input.timestampBy)) {
       problems.push(`job.inputs[${i}].timestampBy: expected a scalar expression, received an aggregate`);
@@ -108,7 +116,9 @@ export function jobProblems(job: JobDefinition): string[] {
     }
   });
   if (job.statements.length === 0) problems.push('job.statements: expected at least 1 statement, received 0');
-  job.statements.forEach((s, i) => problems.push(...statementProblems(s, `job.statements[${i}]`, inputNames)));
+  job.statements.forEach((s, i) =>
+    problems.push(...statementProblems(s, `job.statements[${i}]`, inputNames)),
+  );
   return problems;
 }
 
@@ -118,7 +128,9 @@ function statementProblems(s: StatementDefinition, where: string, inputNames: Re
     problems.push(`${where}.input: expected one of ${[...inputNames].join(', ')}, received ${s.input}`);
   }
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(s.output)) {
-    problems.push(`${where}.output: expected a name of letters, digits, '_' or '-' (1..63), received ${s.output}`);
+    problems.push(
+      `${where}.output: expected a name of letters, digits, '_' or '-' (1..63), received ${s.output}`,
+    );
   }
   if (s.where && containsAggregate(s.where)) {
     problems.push(`${where}.where: expected a scalar condition, received an aggregate (use HAVING)`);
@@ -128,7 +140,9 @@ function statementProblems(s: StatementDefinition, where: string, inputNames: Re
     if (s.select !== '*') {
       s.select.forEach((item, j) => {
         if (containsAggregate(item.expr)) {
-          problems.push(`${where}.select[${j}] (${item.alias}): expected a scalar expression without GROUP BY, received an aggregate`);
+          problems.push(
+            `${where}.select[${j}] (${item.alias}): expected a scalar expression without GROUP BY, received an aggregate`,
+          );
         }
       });
     }
@@ -140,17 +154,22 @@ function statementProblems(s: StatementDefinition, where: string, inputNames: Re
       const keys = new Set(s.groupBy.keys.map(exprKey));
       s.select.forEach((item, j) => {
         for (const p of ungroupedReferences(item.expr, keys)) {
-          problems.push(`${where}.select[${j}] (${item.alias}): expected ${p} in GROUP BY or inside an aggregate, received it bare`);
+          problems.push(
+            `${where}.select[${j}] (${item.alias}): expected ${p} in GROUP BY or inside an aggregate, received it bare`,
+          );
         }
       });
       if (s.having) {
         for (const p of ungroupedReferences(s.having, keys)) {
-          problems.push(`${where}.having: expected ${p} in GROUP BY or inside an aggregate, received it bare`);
+          problems.push(
+            `${where}.having: expected ${p} in GROUP BY or inside an aggregate, received it bare`,
+          );
         }
       }
     }
     s.groupBy.keys.forEach((k, j) => {
-      if (containsAggregate(k)) problems.push(`${where}.groupBy.keys[${j}]: expected a scalar expression, received an aggregate`);
+      if (containsAggregate(k))
+        problems.push(`${where}.groupBy.keys[${j}]: expected a scalar expression, received an aggregate`);
     });
   }
   if (s.select !== '*') {
@@ -158,9 +177,12 @@ function statementProblems(s: StatementDefinition, where: string, inputNames: Re
     s.select.forEach((item, j) => {
       const lower = item.alias.toLowerCase();
       if (item.alias.length === 0 || item.alias.length > 255) {
-        problems.push(`${where}.select[${j}].alias: expected 1..255 characters, received ${JSON.stringify(item.alias)}`);
+        problems.push(
+          `${where}.select[${j}].alias: expected 1..255 characters, received ${JSON.stringify(item.alias)}`,
+        );
       }
-      if (aliases.has(lower)) problems.push(`${where}.select[${j}].alias: expected a unique column name, received ${item.alias}`);
+      if (aliases.has(lower))
+        problems.push(`${where}.select[${j}].alias: expected a unique column name, received ${item.alias}`);
       aliases.add(lower);
     });
   }

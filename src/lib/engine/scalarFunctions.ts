@@ -20,8 +20,17 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunction> = new Map<stri
   ['len', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.length) }],
   // CONCAT treats NULL as the empty string, as T-SQL and ASA do.
   ['concat', { minArgs: 1, maxArgs: 64, impl: (args) => args.map((a) => str(a) ?? '').join('') }],
-  ['coalesce', { minArgs: 1, maxArgs: 64, impl: (args) => args.find((a) => a !== null && a !== undefined) ?? null }],
+  [
+    'coalesce',
+    { minArgs: 1, maxArgs: 64, impl: (args) => args.find((a) => a !== null && a !== undefined) ?? null },
+  ],
   ['abs', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.abs(v) : null)) }],
-  ['floor', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.floor(v) : null)) }],
-  ['ceiling', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.ceil(v) : null)) }],
+  [
+    'floor',
+    { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.floor(v) : null)) },
+  ],
+  [
+    'ceiling',
+    { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.ceil(v) : null)) },
+  ],
 ]);

@@ -9,7 +9,13 @@ import {
   type StoredDelta,
   type Versioned,
 } from '../ports/stateStore';
-import { applyBatch, defaultApplyLimits, statementLayout, type ApplyLimits, type EmittedRow } from './applyBatch';
+import {
+  applyBatch,
+  defaultApplyLimits,
+  statementLayout,
+  type ApplyLimits,
+  type EmittedRow,
+} from './applyBatch';
 import type { CompiledJob, CompiledStatement } from './compileJob';
 import { fineRangeToRead, finalizeWindows, firstFineStillNeeded } from './finalizeWindows';
 import { groupKeyOf } from './groupKey';
@@ -155,7 +161,10 @@ export class StreamEngine {
           const kinds = this.job.statements[statementIndex]!.aggregates.map((a) => a.kind);
           for (const [bucketMs, bucket] of deltas) {
             const key: DeltaKey = { statementIndex, bucketMs, partitionId, lastSeq: unit.lastSeq };
-            ops.push({ kind: 'createDelta', delta: { ...key, firstSeq: unit.firstSeq, json: bucketToJson(bucket, kinds) } });
+            ops.push({
+              kind: 'createDelta',
+              delta: { ...key, firstSeq: unit.firstSeq, json: bucketToJson(bucket, kinds) },
+            });
             created.push({ key, bucket });
           }
         }
@@ -216,7 +225,8 @@ export class StreamEngine {
           continue;
         }
         const p = row.value;
-        if (p.clockAtLastArrivalMs !== null && now - p.clockAtLastArrivalMs < this.idleThresholdInMs) continue;
+        if (p.clockAtLastArrivalMs !== null && now - p.clockAtLastArrivalMs < this.idleThresholdInMs)
+          continue;
         const idle = idleWatermarkMs(p, now, late);
         if (idle === undefined || idle <= (p.watermarkMs ?? Number.NEGATIVE_INFINITY)) continue;
         const advanced = clonePartitionProgress(p);
@@ -285,7 +295,10 @@ export class StreamEngine {
       totals.rowsEmitted[output] = (totals.rowsEmitted[output] ?? 0) + n;
     }
     return {
-      partitions: this.partitionIds.map((id) => ({ partitionId: id, progress: meta.progress.get(id)?.value })),
+      partitions: this.partitionIds.map((id) => ({
+        partitionId: id,
+        progress: meta.progress.get(id)?.value,
+      })),
       totals,
       finalizedThroughMs: meta.finalizer?.value.finalizedThroughMs ?? null,
     };
@@ -304,7 +317,9 @@ export class StreamEngine {
 
   private assertPartition(partitionId: string): void {
     if (!this.partitionIds.includes(partitionId)) {
-      throw new RangeError(`partitionId: expected one of ${this.partitionIds.join(', ')}, received ${partitionId}`);
+      throw new RangeError(
+        `partitionId: expected one of ${this.partitionIds.join(', ')}, received ${partitionId}`,
+      );
     }
   }
 
@@ -328,7 +343,9 @@ export class StreamEngine {
     this.finalizer = meta.finalizer ?? { value: createFinalizerState(), etag: undefined };
     this.others = {
       readAtMs: this.clock.now(),
-      watermarks: new Map(this.partitionIds.map((id) => [id, meta.progress.get(id)?.value.watermarkMs ?? null])),
+      watermarks: new Map(
+        this.partitionIds.map((id) => [id, meta.progress.get(id)?.value.watermarkMs ?? null]),
+      ),
     };
     return meta;
   }
@@ -380,7 +397,8 @@ export class StreamEngine {
   /** The minimum committed watermark over all partitions, reading others only when it could matter. */
   private async minWatermark(ownPartitionId: string | undefined): Promise<number | null> {
     const finalized = this.finalizer?.value.finalizedThroughMs ?? null;
-    const own = ownPartitionId === undefined ? undefined : this.caches.get(ownPartitionId)?.progress.watermarkMs;
+    const own =
+      ownPartitionId === undefined ? undefined : this.caches.get(ownPartitionId)?.progress.watermarkMs;
     if (own === null) return null;
     const single = this.partitionIds.length === 1 && ownPartitionId !== undefined;
     if (single && this.finalizer) return own ?? null;
@@ -400,7 +418,9 @@ export class StreamEngine {
    * Computes and writes to the sink every window row that the committed state lets us emit, and
    * returns the finalizer state to commit (or undefined when nothing closed).
    */
-  private async prepareFinalization(ownPartitionId: string | undefined): Promise<PreparedFinalization | undefined> {
+  private async prepareFinalization(
+    ownPartitionId: string | undefined,
+  ): Promise<PreparedFinalization | undefined> {
     const through = await this.minWatermark(ownPartitionId);
     const current = this.finalizer;
     if (through === null || !current) return undefined;
@@ -415,8 +435,16 @@ export class StreamEngine {
     for (const s of this.grouped) {
       const layout = statementLayout(s);
       const { lo, hi } = fineRangeToRead(s, from, through);
-      const merged = await this.mergedDeltas(s, Math.max(0, layout.storageBucketOf(Math.max(lo, 0))), layout.storageBucketOf(hi), ownPartitionId);
-      const sessions = s.window!.kind === 'session' ? openSessionsFromJson(current.value.openSessions[s.index], layout.kinds) : undefined;
+      const merged = await this.mergedDeltas(
+        s,
+        Math.max(0, layout.storageBucketOf(Math.max(lo, 0))),
+        layout.storageBucketOf(hi),
+        ownPartitionId,
+      );
+      const sessions =
+        s.window!.kind === 'session'
+          ? openSessionsFromJson(current.value.openSessions[s.index], layout.kinds)
+          : undefined;
       rows.push(...finalizeWindows(s, merged, from, through, sessions));
       if (sessions) next.openSessions[s.index] = openSessionsToJson(sessions, layout.kinds);
     }
@@ -437,7 +465,11 @@ export class StreamEngine {
     if (this.partitionIds.length === 1 && own) {
       // One partition: this process wrote every delta there is, and its cache holds them.
       for (const d of own.deltas.values()) {
-        if (d.key.statementIndex === s.index && d.key.bucketMs >= fromBucketMs && d.key.bucketMs <= toBucketMs) {
+        if (
+          d.key.statementIndex === s.index &&
+          d.key.bucketMs >= fromBucketMs &&
+          d.key.bucketMs <= toBucketMs
+        ) {
           mergeBucketInto(merged, d.bucket, kinds);
         }
       }

@@ -2,7 +2,8 @@
  * Values flowing through a query. A record is a parsed JSON object, so field values are JSON values;
  * expressions add datetimes (System.Timestamp, DATEADD, ...), held as `Date`.
  */
-export type Scalar = null | boolean | number | string | Date | readonly unknown[] | { readonly [key: string]: unknown };
+export type Scalar =
+  null | boolean | number | string | Date | readonly unknown[] | { readonly [key: string]: unknown };
 
 /** A record as ASA sees it: a JSON object, read by field name without regard to case. */
 export type EventRecord = { readonly [key: string]: unknown };

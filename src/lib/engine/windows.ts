@@ -10,7 +10,12 @@
  */
 export type WindowSpec =
   | { readonly kind: 'tumbling'; readonly sizeInMs: number; readonly offsetInMs?: number }
-  | { readonly kind: 'hopping'; readonly sizeInMs: number; readonly hopInMs: number; readonly offsetInMs?: number }
+  | {
+      readonly kind: 'hopping';
+      readonly sizeInMs: number;
+      readonly hopInMs: number;
+      readonly offsetInMs?: number;
+    }
   /** Output only when an event enters or leaves the window, covering (t - size, t]. */
   | { readonly kind: 'sliding'; readonly sizeInMs: number }
   /** Per group key: closes at last event + timeout, or at a max-duration check point. */
@@ -33,7 +38,12 @@ export function ceilToGrid(t: number, step: number, offset: number): number {
  * Ends of the tumbling/hopping windows that contain event time `t`: every grid instant e with
  * t <= e < t + size, in increasing order. (An event at exactly e belongs to the window ending at e.)
  */
-export function containingWindowEnds(t: number, sizeInMs: number, hopInMs: number, offsetInMs: number): number[] {
+export function containingWindowEnds(
+  t: number,
+  sizeInMs: number,
+  hopInMs: number,
+  offsetInMs: number,
+): number[] {
   const ends: number[] = [];
   for (let end = ceilToGrid(t, hopInMs, offsetInMs); end < t + sizeInMs; end += hopInMs) ends.push(end);
   return ends;
@@ -44,7 +54,9 @@ export function windowSpecProblems(spec: WindowSpec, where: string): string[] {
   const problems: string[] = [];
   const positive = (name: string, v: number): void => {
     if (!Number.isSafeInteger(v) || v <= 0 || v > maxWindowSizeInMs) {
-      problems.push(`${where}.${name}: expected an integer number of ms in 1..${maxWindowSizeInMs}, received ${v}`);
+      problems.push(
+        `${where}.${name}: expected an integer number of ms in 1..${maxWindowSizeInMs}, received ${v}`,
+      );
     }
   };
   switch (spec.kind) {
@@ -55,7 +67,9 @@ export function windowSpecProblems(spec: WindowSpec, where: string): string[] {
       positive('sizeInMs', spec.sizeInMs);
       positive('hopInMs', spec.hopInMs);
       if (spec.hopInMs > spec.sizeInMs) {
-        problems.push(`${where}.hopInMs: expected at most sizeInMs (${spec.sizeInMs}), received ${spec.hopInMs}`);
+        problems.push(
+          `${where}.hopInMs: expected at most sizeInMs (${spec.sizeInMs}), received ${spec.hopInMs}`,
+        );
       } else if (Math.ceil(spec.sizeInMs / spec.hopInMs) > maxWindowsPerEvent) {
         problems.push(
           `${where}.hopInMs: expected sizeInMs / hopInMs <= ${maxWindowsPerEvent}, received ` +
@@ -81,7 +95,9 @@ export function windowSpecProblems(spec: WindowSpec, where: string): string[] {
   if ((spec.kind === 'tumbling' || spec.kind === 'hopping') && spec.offsetInMs !== undefined) {
     const step = spec.kind === 'hopping' ? spec.hopInMs : spec.sizeInMs;
     if (!Number.isSafeInteger(spec.offsetInMs) || Math.abs(spec.offsetInMs) >= step) {
-      problems.push(`${where}.offsetInMs: expected an integer with |offset| < ${step}, received ${spec.offsetInMs}`);
+      problems.push(
+        `${where}.offsetInMs: expected an integer with |offset| < ${step}, received ${spec.offsetInMs}`,
+      );
     }
   }
   return problems;

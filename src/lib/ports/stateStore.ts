@@ -50,7 +50,9 @@ export interface MetaSnapshot {
  */
 export interface StateStore {
   /** A partition's progress and every delta it wrote that still exists. */
-  loadPartition(partitionId: string): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }>;
+  loadPartition(
+    partitionId: string,
+  ): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }>;
   /** The finalizer and all partitions' progress, in one read. */
   readMeta(): Promise<MetaSnapshot>;
   /** Deltas of one statement with storage bucket in [fromBucketMs, toBucketMs], from every partition. */

@@ -218,6 +218,12 @@ describe('validateClickEvent', () => {
       ]);
     });
 
+    it('does not apply type-specific requirements when eventType is given twice', () => {
+      expect(problemsOf({ ...COMMON, eventType: 'purchase', EventType: 'click' })).toEqual([
+        expect.stringMatching(/^eventType: expected a single field of that name/),
+      ]);
+    });
+
     it('rejects a field given three times and reports all spellings', () => {
       expect(problemsOf({ ...MINIMAL_EVENTS.click, UserId: 'a', USERID: 'b' })).toEqual([
         expect.stringMatching(/received 3 fields: "userId", "UserId", "USERID"$/),

@@ -68,7 +68,8 @@ function unchunk(entity: Record<string, unknown>): string {
   let text = '';
   for (let i = 0; i < n; i++) {
     const part = entity[`d${i}`];
-    if (typeof part !== 'string') throw new TypeError(`entity ${String(entity.rowKey)}: expected property d${i}, received none`);
+    if (typeof part !== 'string')
+      throw new TypeError(`entity ${String(entity.rowKey)}: expected property d${i}, received none`);
     text += part;
   }
   return text;
@@ -91,12 +92,15 @@ export class TableStateStore implements StateStore {
     this.pk = `job~${encodeKeyComponent(options.jobName)}`;
   }
 
-  async loadPartition(partitionId: string): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }> {
+  async loadPartition(
+    partitionId: string,
+  ): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }> {
     const filter = odata`PartitionKey eq ${this.pk} and (RowKey eq ${progressRowKey(partitionId)} or (RowKey ge 'b~' and RowKey lt 'b~~' and partitionId eq ${partitionId}))`;
     let progress: Versioned<PartitionProgress> | undefined;
     const deltas: StoredDelta[] = [];
     for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter } })) {
-      if (e.rowKey.startsWith('p~')) progress = { value: JSON.parse(unchunk(e)) as PartitionProgress, etag: e.etag };
+      if (e.rowKey.startsWith('p~'))
+        progress = { value: JSON.parse(unchunk(e)) as PartitionProgress, etag: e.etag };
       else deltas.push(this.toDelta(e));
     }
     return { progress, deltas };
@@ -122,37 +126,52 @@ export class TableStateStore implements StateStore {
     const hi = deltaPrefix(statementIndex, toBucketMs) + '~';
     const filter = odata`PartitionKey eq ${this.pk} and RowKey ge ${lo} and RowKey lt ${hi}`;
     const out: StoredDelta[] = [];
-    for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter } })) out.push(this.toDelta(e));
+    for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter } }))
+      out.push(this.toDelta(e));
     return out;
   }
 
   async commit(ops: readonly StateOp[]): Promise<CommitResult> {
     if (ops.length === 0) return { progressEtags: new Map(), finalizerEtag: undefined };
-    if (ops.length > 100) throw new RangeError(`commit: expected at most 100 operations, received ${ops.length}`);
+    if (ops.length > 100)
+      throw new RangeError(`commit: expected at most 100 operations, received ${ops.length}`);
     const actions: TransactionAction[] = [];
-    const progressByRowKey = new Map<string, string>();
+    /** Per action: the partition id of a progress write, 'f' for the finalizer, else undefined. */
+    const written: (string | undefined)[] = [];
+    const finalizerMark = '\u0000finalizer';
     let chars = 0;
     for (const op of ops) {
       switch (op.kind) {
         case 'putProgress': {
           const rowKey = progressRowKey(op.progress.partitionId);
-          progressByRowKey.set(rowKey, op.progress.partitionId);
+          written.push(op.progress.partitionId);
           const text = JSON.stringify(op.progress);
           chars += text.length;
-          const entity: Entity = { partitionKey: this.pk, rowKey, partitionId: op.progress.partitionId, ...chunk(text) };
-          actions.push(op.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: op.etag }]);
+          const entity: Entity = {
+            partitionKey: this.pk,
+            rowKey,
+            partitionId: op.progress.partitionId,
+            ...chunk(text),
+          };
+          actions.push(
+            op.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: op.etag }],
+          );
           break;
         }
         case 'putFinalizer': {
           const text = JSON.stringify(op.finalizer);
           chars += text.length;
           const entity: Entity = { partitionKey: this.pk, rowKey: 'f', ...chunk(text) };
-          actions.push(op.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: op.etag }]);
+          written.push(finalizerMark);
+          actions.push(
+            op.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: op.etag }],
+          );
           break;
         }
         case 'createDelta': {
           const d = op.delta;
           chars += d.json.length;
+          written.push(undefined);
           actions.push([
             'create',
             {
@@ -169,27 +188,34 @@ export class TableStateStore implements StateStore {
           break;
         }
         case 'deleteDelta':
+          written.push(undefined);
           actions.push(['delete', { partitionKey: this.pk, rowKey: deltaRowKey(op.key) }]);
           break;
       }
     }
     // Entity-group transactions carry at most 4 MiB; Azurite does not enforce it, Azure does.
-    if (chars > 3_500_000) throw new RangeError(`commit: expected at most 3,500,000 characters, received ${chars}`);
+    if (chars > 3_500_000)
+      throw new RangeError(`commit: expected at most 3,500,000 characters, received ${chars}`);
     let response;
     try {
       response = await this.client.submitTransaction(actions);
     } catch (error) {
-      if (isConflict(error)) throw new StateConflictError(`state commit lost a race: ${(error as Error).message}`, { cause: error });
+      if (isConflict(error))
+        throw new StateConflictError(`state commit lost a race: ${(error as Error).message}`, {
+          cause: error,
+        });
       throw error;
     }
     const progressEtags = new Map<string, string>();
     let finalizerEtag: string | undefined;
-    for (const r of response.subResponses) {
-      if (r.status >= 300) throw new StateConflictError(`state commit: operation on ${String(r.rowKey)} failed with ${r.status}`);
-      if (r.rowKey === 'f') finalizerEtag = r.etag;
-      const partitionId = r.rowKey === undefined ? undefined : progressByRowKey.get(r.rowKey);
-      if (partitionId !== undefined && r.etag) progressEtags.set(partitionId, r.etag);
-    }
+    // Sub-responses come in action order; update responses carry no row key, so match by position.
+    response.subResponses.forEach((r, i) => {
+      if (r.status >= 300)
+        throw new StateConflictError(`state commit: operation ${i} failed with ${r.status}`);
+      const what = written[i];
+      if (what === finalizerMark) finalizerEtag = r.etag;
+      else if (what !== undefined && r.etag) progressEtags.set(what, r.etag);
+    });
     return { progressEtags, finalizerEtag };
   }
 

@@ -21,12 +21,20 @@ export interface GroupAccumulator {
  */
 export type Bucket = Map<number, Map<string, GroupAccumulator>>;
 
-export function createGroupAccumulator(keyValues: readonly unknown[], kinds: readonly AggregateKind[]): GroupAccumulator {
+export function createGroupAccumulator(
+  keyValues: readonly unknown[],
+  kinds: readonly AggregateKind[],
+): GroupAccumulator {
   return { keyValues, partials: kinds.map(createPartial) };
 }
 
-export function accumulate(acc: GroupAccumulator, kinds: readonly AggregateKind[], values: readonly unknown[]): void {
-  for (let i = 0; i < kinds.length; i++) acc.partials[i] = addToPartial(kinds[i]!, acc.partials[i]!, values[i]);
+export function accumulate(
+  acc: GroupAccumulator,
+  kinds: readonly AggregateKind[],
+  values: readonly unknown[],
+): void {
+  for (let i = 0; i < kinds.length; i++)
+    acc.partials[i] = addToPartial(kinds[i]!, acc.partials[i]!, values[i]);
 }
 
 /** Merges `source` into `target`, never aliasing source partials (target gets fresh ones). */
@@ -37,7 +45,8 @@ export function mergeBucketInto(target: Bucket, source: Bucket, kinds: readonly 
     for (const [key, acc] of groups) {
       let ta = t.get(key);
       if (!ta) t.set(key, (ta = createGroupAccumulator(acc.keyValues, kinds)));
-      for (let i = 0; i < kinds.length; i++) ta.partials[i] = mergePartials(kinds[i]!, ta.partials[i]!, acc.partials[i]!);
+      for (let i = 0; i < kinds.length; i++)
+        ta.partials[i] = mergePartials(kinds[i]!, ta.partials[i]!, acc.partials[i]!);
     }
   }
 }
@@ -55,14 +64,21 @@ export function bucketToJson(bucket: Bucket, kinds: readonly AggregateKind[]): s
   return JSON.stringify(out);
 }
 
-export function bucketFromJson(text: string, kinds: readonly AggregateKind[], keyOf: (keyValues: readonly unknown[]) => string): Bucket {
+export function bucketFromJson(
+  text: string,
+  kinds: readonly AggregateKind[],
+  keyOf: (keyValues: readonly unknown[]) => string,
+): Bucket {
   const parsed = JSON.parse(text) as [number, [unknown[], unknown[]][]][];
   const bucket: Bucket = new Map();
   for (const [fine, groups] of parsed) {
     const m = new Map<string, GroupAccumulator>();
     for (const [keyJson, partialsJson] of groups) {
       const keyValues = keyJson.map(decodeScalar);
-      m.set(keyOf(keyValues), { keyValues, partials: partialsJson.map((p, i) => partialFromJson(kinds[i]!, p)) });
+      m.set(keyOf(keyValues), {
+        keyValues,
+        partials: partialsJson.map((p, i) => partialFromJson(kinds[i]!, p)),
+      });
     }
     bucket.set(fine, m);
   }

@@ -1,11 +1,6 @@
 /** Why a message went to the dead-letter store. */
 export type DeadLetterReason =
-  | 'notJson'
-  | 'notAnObject'
-  | 'tooLarge'
-  | 'contractViolation'
-  | 'invalidTimestamp'
-  | 'early';
+  'notJson' | 'notAnObject' | 'tooLarge' | 'contractViolation' | 'invalidTimestamp' | 'early';
 
 /** The counters ASA reports as job metrics, kept per partition (and per output for rows). */
 export interface EngineCounters {
@@ -37,7 +32,10 @@ export function createEngineCounters(): EngineCounters {
   };
 }
 
-const addRecord = <K extends string>(target: Partial<Record<K, number>>, source: Partial<Record<K, number>>): void => {
+const addRecord = <K extends string>(
+  target: Partial<Record<K, number>>,
+  source: Partial<Record<K, number>>,
+): void => {
   for (const [k, v] of Object.entries(source) as [K, number][]) target[k] = (target[k] ?? 0) + v;
 };
 
