@@ -4,7 +4,7 @@ import { bodyBytes, decodeMessage } from './decodeMessage';
 import { classifyEventTime } from './eventOrderingPolicy';
 import { groupKeyOf } from './groupKey';
 import type { DeadLetter, InputMessage } from './inputMessage';
-import { createGroupAccumulator, accumulate, type Bucket } from './state/bucket';
+import { createGroupAccumulator, accumulate, type Bucket, type GroupAccumulator } from './state/bucket';
 import type { DeadLetterReason } from './state/engineCounters';
 import { clonePartitionProgress, type PartitionProgress } from './state/partitionProgress';
 import { toEpochMs } from './toEpochMs';
@@ -283,16 +283,16 @@ export function applyBatch(
       const key = groupKeyOf(keyValues);
       const values = s.aggregates.map((a) => (a.arg ? a.arg(ctx) : null));
       let deltas = unit.deltas.get(i);
-      if (!deltas) unit.deltas.set(i, (deltas = new Map()));
+      if (!deltas) unit.deltas.set(i, (deltas = new Map<number, Bucket>()));
       for (const fine of layout.fineTimes(t)) {
         const b = layout.storageBucketOf(fine);
         let bucket = deltas.get(b);
         if (!bucket) {
-          deltas.set(b, (bucket = new Map()));
+          deltas.set(b, (bucket = new Map<number, Map<string, GroupAccumulator>>()));
           unit.rows++;
         }
         let groups = bucket.get(fine);
-        if (!groups) bucket.set(fine, (groups = new Map()));
+        if (!groups) bucket.set(fine, (groups = new Map<string, GroupAccumulator>()));
         let acc = groups.get(key);
         if (!acc) {
           groups.set(key, (acc = createGroupAccumulator(keyValues, layout.kinds)));

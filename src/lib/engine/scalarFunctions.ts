@@ -1,3 +1,5 @@
+import { scalarToString } from './values';
+
 /** A scalar function callable from a query. Arguments arrive evaluated; NULL in gives NULL out unless noted. */
 export interface ScalarFunction {
   readonly minArgs: number;
@@ -5,8 +7,7 @@ export interface ScalarFunction {
   readonly impl: (args: readonly unknown[]) => unknown;
 }
 
-const str = (v: unknown): string | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : scalarToString(v));
 
 const strict =
   (f: (args: readonly unknown[]) => unknown) =>

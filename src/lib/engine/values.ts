@@ -98,3 +98,20 @@ export function toOutputValue(value: unknown): unknown {
   if (value === undefined) return null;
   return value;
 }
+
+/** Text of a scalar as ASA casts it to nvarchar: datetimes as ISO-8601, records and arrays as JSON. */
+export function scalarToString(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return '';
+    default:
+      if (value === null) return '';
+      return value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  }
+}

@@ -10,7 +10,7 @@ import type { JobDefinition } from '../engine/job';
 import type { EngineCounters } from '../engine/state/engineCounters';
 import { StreamEngine } from '../engine/streamEngine';
 import { toEpochMs } from '../engine/toEpochMs';
-import type { EventRecord } from '../engine/values';
+import { scalarToString, type EventRecord } from '../engine/values';
 import { fileDeadLetterStore } from './fileDeadLetterStore';
 import { fileOutputSink } from './fileOutputSink';
 import { partitionOf } from './partitionOf';
@@ -138,7 +138,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       }
       arrival ??= clock.now();
       const key = parsed && readPartitionKey ? readPartitionKey(parsed) : null;
-      const p = readPartitionKey ? partitionOf(key === null ? '' : String(key), partitions) : 0;
+      const p = readPartitionKey ? partitionOf(scalarToString(key), partitions) : 0;
       if (partitions > 1 && arrival - lastIdleCheck >= idleCheckIntervalInMs && arrival > clock.now()) {
         // Everything read so far is in; partitions quiet since then are idle for real.
         await feedAll();

@@ -93,7 +93,7 @@ export function partialResult(kind: AggregateKind, partial: Partial): unknown {
   switch (kind) {
     case 'countStar':
     case 'count':
-      return partial as number;
+      return partial;
     case 'countDistinct':
       return (partial as Set<string>).size;
     case 'sum': {

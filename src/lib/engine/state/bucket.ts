@@ -41,7 +41,7 @@ export function accumulate(
 export function mergeBucketInto(target: Bucket, source: Bucket, kinds: readonly AggregateKind[]): void {
   for (const [fine, groups] of source) {
     let t = target.get(fine);
-    if (!t) target.set(fine, (t = new Map()));
+    if (!t) target.set(fine, (t = new Map<string, GroupAccumulator>()));
     for (const [key, acc] of groups) {
       let ta = t.get(key);
       if (!ta) t.set(key, (ta = createGroupAccumulator(acc.keyValues, kinds)));
