@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { jsonErrorOffset } from './jsonErrorOffset';
 
 /** One input record as read from a file: its raw text and where it was. */
 export interface ReplayRecord {
@@ -65,10 +66,9 @@ async function* readJsonArray(path: string): AsyncGenerator<ReplayRecord> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new ReplayInputError(`${path}${line ? `:${line}` : ''}: not a valid JSON array (${message})`);
+    const offset = jsonErrorOffset(text);
+    const where = offset === undefined ? '' : `:${text.slice(0, offset).split('\n').length}`;
+    throw new ReplayInputError(`${path}${where}: not a valid JSON array (${(error as Error).message})`);
   }
   if (!Array.isArray(parsed))
     throw new ReplayInputError(`${path}: expected a JSON array of records, received ${typeof parsed}`);
