@@ -99,7 +99,8 @@ export function measureHotPath(o: HotPathOptions): HotPathResult {
     };
     const runParse = (): number => {
       const t = timed(() => parsePass(bodies));
-      if (t.result !== events) throw new Error(`JSON.parse pass: expected ${events} userIds, got ${t.result}`);
+      if (t.result !== events)
+        throw new Error(`JSON.parse pass: expected ${events} userIds, got ${t.result}`);
       return events / t.cpuSeconds;
     };
     // Alternate which goes first, so that neither always runs on a warmer (or more fragmented) heap.

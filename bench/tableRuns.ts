@@ -11,6 +11,23 @@ import type { OutputSink } from '../src/lib/ports/outputSink';
 import { childCpuSeconds, processCpuSeconds } from './cpu';
 import type { RoutedMessage, WorkloadMessage } from './workload';
 
+/**
+ * What a Table request is: an entity-group transaction, an entity write, a table operation, or a query,
+ * the latter named after the TableStateStore read its filter belongs to (for the report only).
+ */
+function requestKind(url: string): string {
+  const u = new URL(url);
+  if (u.pathname.endsWith('$batch')) return '$batch';
+  const filter = u.searchParams.get('$filter');
+  if (filter !== null) {
+    if (filter.includes('partitionId eq')) return 'loadPartition';
+    if (filter.includes("RowKey eq 'f'")) return 'readMeta';
+    if (filter.includes("RowKey ge 'b~")) return 'readDeltas';
+    return 'query';
+  }
+  return u.pathname.includes('(') ? 'entity' : 'table';
+}
+
 /** Counts the HTTP requests of a Table client, by kind, while enabled. */
 export class RequestCounter {
   enabled = false;
@@ -20,9 +37,7 @@ export class RequestCounter {
   readonly observe = (method: string, url: string): void => {
     if (!this.enabled) return;
     this.total++;
-    const path = new URL(url).pathname;
-    const what = path.endsWith('$batch') ? '$batch' : path.includes('(') ? 'entity' : 'table';
-    const kind = `${method} ${what}`;
+    const kind = `${method} ${requestKind(url)}`;
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
   };
 }

@@ -5,7 +5,7 @@ const windowSizeInMs = 10_000;
 
 /** Key of one (window end, user, product) group; a missing product groups under NULL. */
 const groupKey = (windowEndMs: number, userId: unknown, productId: unknown): string =>
-  `${windowEndMs}|${String(userId)}|${productId === null || productId === undefined ? '<null>' : String(productId)}`;
+  `${windowEndMs}|${JSON.stringify(userId)}|${JSON.stringify(productId ?? null)}`;
 
 /**
  * The seed query computed the simple way, in memory: COUNT(*) per UserId, ProductId and 10 s tumbling

@@ -2,17 +2,17 @@
  * Helpers for tests of the engine's pure path: build small jobs and input messages, apply batches with
  * `applyBatch`, merge the commit units' deltas and finalize the windows, without any storage.
  */
-import { partialResult, partialToJson, type AggregateKind } from '../src/lib/engine/aggregates/aggregate';
-import { applyBatch, type ApplyLimits, type CommitUnit, type EmittedRow } from '../src/lib/engine/applyBatch';
-import { compileJob, type CompiledJob, type CompiledStatement } from '../src/lib/engine/compileJob';
-import type { EventOrderingPolicy } from '../src/lib/engine/eventOrderingPolicy';
-import { e, type Expr } from '../src/lib/engine/expr';
-import { finalizeWindows, type OpenSession } from '../src/lib/engine/finalizeWindows';
-import type { InputMessage } from '../src/lib/engine/inputMessage';
-import type { JobDefinition, SelectItem, StatementDefinition } from '../src/lib/engine/job';
-import { mergeBucketInto, type Bucket } from '../src/lib/engine/state/bucket';
-import { createPartitionProgress, type PartitionProgress } from '../src/lib/engine/state/partitionProgress';
-import type { WindowSpec } from '../src/lib/engine/windows';
+import { partialResult, partialToJson, type AggregateKind } from '../../src/lib/engine/aggregates/aggregate';
+import { applyBatch, type ApplyLimits, type CommitUnit, type EmittedRow } from '../../src/lib/engine/applyBatch';
+import { compileJob, type CompiledJob, type CompiledStatement } from '../../src/lib/engine/compileJob';
+import type { EventOrderingPolicy } from '../../src/lib/engine/eventOrderingPolicy';
+import { e, type Expr } from '../../src/lib/engine/expr';
+import { finalizeWindows, type OpenSession } from '../../src/lib/engine/finalizeWindows';
+import type { InputMessage } from '../../src/lib/engine/inputMessage';
+import type { JobDefinition, SelectItem, StatementDefinition } from '../../src/lib/engine/job';
+import { mergeBucketInto, type Bucket } from '../../src/lib/engine/state/bucket';
+import { createPartitionProgress, type PartitionProgress } from '../../src/lib/engine/state/partitionProgress';
+import type { WindowSpec } from '../../src/lib/engine/windows';
 
 /** The instant the engine's flush moves every watermark to (year 275760): every window closes. */
 export const endOfTimeMs = 8.64e15;

@@ -55,7 +55,7 @@ describe('ceilToGrid', () => {
         fc.integer({ min: 1, max: maxWindowSizeInMs }),
         fc.double({ min: -1, max: 1, noNaN: true }),
         (t, step, offsetFraction) => {
-          const offset = Math.trunc(offsetFraction * (step - 1));
+          const offset = Math.trunc(offsetFraction * (step - 1)) || 0; // never -0
           const end = ceilToGrid(t, step, offset);
           expect(Number.isSafeInteger(end)).toBe(true);
           expect(end).toBeGreaterThanOrEqual(t);
@@ -136,7 +136,7 @@ describe('containingWindowEnds', () => {
         (t, hop, ratioCeil, sizeFraction, offsetFraction) => {
           // size in ((ratioCeil - 1) * hop, ratioCeil * hop], so ceil(size / hop) = ratioCeil.
           const size = Math.max(hop, (ratioCeil - 1) * hop + 1 + Math.floor(sizeFraction * (hop - 1)));
-          const offset = Math.trunc(offsetFraction * (hop - 1));
+          const offset = Math.trunc(offsetFraction * (hop - 1)) || 0; // never -0
           const ends = containingWindowEnds(t, size, hop, offset);
           const first = ceilToGrid(t, hop, offset);
           const brute: number[] = [];

@@ -1,6 +1,13 @@
 /** Why a message went to the dead-letter store. */
 export type DeadLetterReason =
-  'notJson' | 'notAnObject' | 'tooLarge' | 'contractViolation' | 'invalidTimestamp' | 'early';
+  | 'notJson'
+  | 'notAnObject'
+  | 'tooLarge'
+  | 'contractViolation'
+  | 'invalidTimestamp'
+  | 'early'
+  /** The whole batch failed on its last retry; parked so that the checkpoint past it loses nothing. */
+  | 'batchFailed';
 
 /** The counters ASA reports as job metrics, kept per partition (and per output for rows). */
 export interface EngineCounters {

@@ -1,0 +1,185 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import type { InvocationContext } from '@azure/functions';
+import { blobArchiveSink } from '../adapters/blobs/blobArchiveSink';
+import { blobDeadLetterStore } from '../adapters/blobs/blobDeadLetterStore';
+import { isRetriable } from '../adapters/isRetriable';
+import { openStorage, type StorageConnection } from '../adapters/storage/openStorage';
+import { systemClock } from '../adapters/systemClock';
+import { TableStateStore } from '../adapters/tables/tableStateStore';
+import type { AppSettings } from '../config/appSettings';
+import { loadAppSettings } from '../config/loadAppSettings';
+import type { CompiledJob } from '../engine/compileJob';
+import { bodyBytes } from '../engine/decodeMessage';
+import type { EngineCounters } from '../engine/state/engineCounters';
+import { StreamEngine, type BatchSummary } from '../engine/streamEngine';
+import type { Clock } from '../ports/clock';
+import type { DeadLetterStore } from '../ports/deadLetterStore';
+import type { OutputSink } from '../ports/outputSink';
+import { readEventHubBatch } from './eventHubBatch';
+import { loadJob } from './loadJob';
+
+/** Per-partition health, as GET /api/health reports it. */
+export interface PartitionHealth {
+  readonly partitionId: string;
+  readonly watermark: string | null;
+  /** Wall clock minus watermark (ASA's Watermark Delay), in ms; null before the first event. */
+  readonly watermarkDelayInMs: number | null;
+  readonly lastBatch: string | null;
+  readonly lastSequenceNumber: number;
+  readonly counters: EngineCounters | null;
+}
+
+export interface HealthReport {
+  readonly job: string;
+  readonly now: string;
+  readonly finalizedThrough: string | null;
+  readonly partitions: readonly PartitionHealth[];
+  readonly totals: EngineCounters;
+}
+
+export interface ClickPulseAppOptions {
+  readonly settings: AppSettings;
+  readonly job: CompiledJob;
+  readonly clock?: Clock;
+  /** Extra sinks beside the Blob archive (the local runtime adds its terminal summary). */
+  readonly extraSinks?: readonly OutputSink[];
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** The app's composition root: settings, storage, engine; the functions' handlers call into it. */
+export class ClickPulseApp {
+  private constructor(
+    readonly settings: AppSettings,
+    readonly job: CompiledJob,
+    readonly engine: StreamEngine,
+    private readonly deadLetters: DeadLetterStore,
+    private readonly clock: Clock,
+  ) {}
+
+  static async create(options: ClickPulseAppOptions): Promise<ClickPulseApp> {
+    const { settings } = options;
+    const s = settings.storage;
+    const connection: StorageConnection =
+      s.kind === 'connectionString'
+        ? { kind: 'connectionString', connectionString: s.connectionString }
+        : {
+            kind: 'identity',
+            tableServiceUri: s.tableServiceUri,
+            blobServiceUri: s.blobServiceUri,
+            credential: new DefaultAzureCredential(s.clientId ? { managedIdentityClientId: s.clientId } : {}),
+          };
+    const storage = await openStorage({
+      connection,
+      stateTableName: settings.stateTableName,
+      containers: [settings.archiveContainer, settings.deadLetterContainer],
+    });
+    const clock = options.clock ?? systemClock;
+    const archive = blobArchiveSink({ container: storage.container(settings.archiveContainer) });
+    const sinks = [archive, ...(options.extraSinks ?? [])];
+    const deadLetters = blobDeadLetterStore({ container: storage.container(settings.deadLetterContainer) });
+    const engine = new StreamEngine({
+      job: options.job,
+      store: new TableStateStore({ client: storage.stateTable, jobName: options.job.definition.name }),
+      sink: {
+        writeWindowRows: async (rows) => void (await Promise.all(sinks.map((k) => k.writeWindowRows(rows)))),
+        writeEventRows: async (rows, id) => void (await Promise.all(sinks.map((k) => k.writeEventRows(rows, id)))),
+      },
+      deadLetters,
+      clock,
+      partitionIds: settings.eventHub.partitionIds,
+      idleThresholdInMs: settings.idleThresholdInMs,
+    });
+    return new ClickPulseApp(settings, options.job, engine, deadLetters, clock);
+  }
+
+  /**
+   * Handles one Event Hubs trigger invocation. Bad events never fail it (they are dead-lettered).
+   * Infrastructure failures do, so that the retry policy redelivers the batch; on the last retry the
+   * batch is parked in the dead-letter store first, because the host checkpoints past a failed batch.
+   */
+  async ingest(bodies: readonly unknown[], context: InvocationContext): Promise<BatchSummary> {
+    const batch = readEventHubBatch(bodies, context.triggerMetadata);
+    const started = this.clock.now();
+    try {
+      const summary = await this.engine.processBatch(batch.partitionId, batch.messages);
+      const now = this.clock.now();
+      context.log('clickpulse.batch', {
+        ...summary,
+        watermarkDelayInMs: summary.watermarkMs === null ? null : now - summary.watermarkMs,
+        durationInMs: now - started,
+      });
+      return summary;
+    } catch (error) {
+      const retry = context.retryContext;
+      const lastAttempt = !retry || (retry.maxRetryCount >= 0 && retry.retryCount >= retry.maxRetryCount);
+      context.error('clickpulse.batchFailed', {
+        partitionId: batch.partitionId,
+        firstSequenceNumber: batch.messages[0]?.sequenceNumber,
+        lastSequenceNumber: batch.messages.at(-1)?.sequenceNumber,
+        retriable: isRetriable(error),
+        retryCount: retry?.retryCount,
+        lastAttempt,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (lastAttempt) {
+        await this.deadLetters.write(
+          batch.messages.map((m) => ({
+            partitionId: batch.partitionId,
+            sequenceNumber: m.sequenceNumber,
+            enqueuedTimeMs: m.enqueuedTimeMs,
+            reason: 'batchFailed' as const,
+            detail: `batch failed on its last attempt: ${error instanceof Error ? error.message : String(error)}`,
+            body: bodyBytes(m.body),
+          })),
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The timer: advances idle partitions' watermarks and emits the windows that closed. */
+  async closeWindows(context: InvocationContext): Promise<number> {
+    const rows = await this.engine.advanceIdlePartitions();
+    context.log('clickpulse.closeWindows', { windowRowsEmitted: rows });
+    return rows;
+  }
+
+  async health(): Promise<HealthReport> {
+    const h = await this.engine.health();
+    const now = this.clock.now();
+    return {
+      job: this.job.definition.name,
+      now: new Date(now).toISOString(),
+      finalizedThrough: iso(h.finalizedThroughMs),
+      partitions: h.partitions.map(({ partitionId, progress }) => ({
+        partitionId,
+        watermark: iso(progress?.watermarkMs),
+        watermarkDelayInMs: progress?.watermarkMs == null ? null : now - progress.watermarkMs,
+        lastBatch: iso(progress?.clockAtLastArrivalMs),
+        lastSequenceNumber: progress?.lastSeq ?? -1,
+        counters: progress?.counters ?? null,
+      })),
+      totals: h.totals,
+    };
+  }
+}
+
+let shared: Promise<ClickPulseApp> | undefined;
+
+/** The process-wide app, created on first use from the app settings. A failed start is retried next call. */
+export function getClickPulseApp(): Promise<ClickPulseApp> {
+  shared ??= (async () => {
+    const settings = loadAppSettings();
+    return ClickPulseApp.create({ settings, job: await loadJob(settings.jobFile) });
+  })();
+  shared.catch(() => {
+    shared = undefined;
+  });
+  return shared;
+}
+
+/** Replaces the process-wide app (the local runtime and tests wire their own). */
+export function setClickPulseApp(app: Promise<ClickPulseApp> | undefined): void {
+  shared = app;
+}
