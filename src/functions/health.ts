@@ -4,7 +4,10 @@ import { getClickPulseApp } from '../lib/app/clickPulseApp';
 export const healthName = 'health';
 
 /** Per partition: watermark, watermark delay, last batch, and the engine's counters. */
-export const healthHandler = async (_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
+export const healthHandler = async (
+  _request: HttpRequest,
+  _context: InvocationContext,
+): Promise<HttpResponseInit> => {
   const clickPulse = await getClickPulseApp();
   return { status: 200, jsonBody: await clickPulse.health() };
 };

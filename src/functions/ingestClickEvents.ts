@@ -16,7 +16,10 @@ export const ingestRetry = {
   maximumInterval: { minutes: 1 },
 } as const;
 
-export const ingestClickEventsHandler = async (messages: unknown[], context: InvocationContext): Promise<void> => {
+export const ingestClickEventsHandler = async (
+  messages: unknown[],
+  context: InvocationContext,
+): Promise<void> => {
   const clickPulse = await getClickPulseApp();
   await clickPulse.ingest(messages, context);
 };

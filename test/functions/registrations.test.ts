@@ -15,10 +15,14 @@ const root = join(__dirname, '../..');
 
 /** What the Functions host would receive from the compiled app (npm test builds it first). */
 function recordRegistrations(): { model: string; registrations: Registration[] } {
-  const r = spawnSync(process.execPath, [join(root, 'test/support/recordRegistrations.cjs'), join(root, 'dist/src/functions')], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_PATH: join(root, 'test/support/functions-core-recorder') },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'test/support/recordRegistrations.cjs'), join(root, 'dist/src/functions')],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: join(root, 'test/support/functions-core-recorder') },
+    },
+  );
   if (r.status !== 0) throw new Error(`recording failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { model: string; registrations: Registration[] };
 }
@@ -59,14 +63,26 @@ describe('function registrations (what `func start` would load)', () => {
 
   it('closeWindows: timer on the CLOSE_WINDOWS_SCHEDULE setting', () => {
     const bindings = Object.values(byName.get('closeWindows')!.metadata.bindings);
-    expect(bindings).toEqual([expect.objectContaining({ type: 'timerTrigger', direction: 'in', schedule: '%CLOSE_WINDOWS_SCHEDULE%' })]);
+    expect(bindings).toEqual([
+      expect.objectContaining({
+        type: 'timerTrigger',
+        direction: 'in',
+        schedule: '%CLOSE_WINDOWS_SCHEDULE%',
+      }),
+    ]);
   });
 
   it('health: GET with function-key auth and an HTTP response', () => {
     const bindings = Object.values(byName.get('health')!.metadata.bindings);
     expect(bindings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'httpTrigger', direction: 'in', authLevel: 'function', methods: ['GET'], route: 'health' }),
+        expect.objectContaining({
+          type: 'httpTrigger',
+          direction: 'in',
+          authLevel: 'function',
+          methods: ['GET'],
+          route: 'health',
+        }),
         expect.objectContaining({ type: 'http', direction: 'out' }),
       ]),
     );

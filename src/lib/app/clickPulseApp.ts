@@ -3,7 +3,11 @@ import type { InvocationContext } from '@azure/functions';
 import { blobArchiveSink } from '../adapters/blobs/blobArchiveSink';
 import { blobDeadLetterStore } from '../adapters/blobs/blobDeadLetterStore';
 import { isRetriable } from '../adapters/isRetriable';
-import { openStorage, type StorageConnection } from '../adapters/storage/openStorage';
+import {
+  openStorage,
+  type OpenStorageOptions,
+  type StorageConnection,
+} from '../adapters/storage/openStorage';
 import { systemClock } from '../adapters/systemClock';
 import { TableStateStore } from '../adapters/tables/tableStateStore';
 import type { AppSettings } from '../config/appSettings';
@@ -43,9 +47,12 @@ export interface ClickPulseAppOptions {
   readonly clock?: Clock;
   /** Extra sinks beside the Blob archive (the local runtime adds its terminal summary). */
   readonly extraSinks?: readonly OutputSink[];
+  /** Storage SDK retry policy (tests shorten it). */
+  readonly storageRetryOptions?: OpenStorageOptions['retryOptions'];
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** The app's composition root: settings, storage, engine; the functions' handlers call into it. */
 export class ClickPulseApp {
@@ -73,6 +80,7 @@ export class ClickPulseApp {
       connection,
       stateTableName: settings.stateTableName,
       containers: [settings.archiveContainer, settings.deadLetterContainer],
+      ...(options.storageRetryOptions ? { retryOptions: options.storageRetryOptions } : {}),
     });
     const clock = options.clock ?? systemClock;
     const archive = blobArchiveSink({ container: storage.container(settings.archiveContainer) });
@@ -83,7 +91,8 @@ export class ClickPulseApp {
       store: new TableStateStore({ client: storage.stateTable, jobName: options.job.definition.name }),
       sink: {
         writeWindowRows: async (rows) => void (await Promise.all(sinks.map((k) => k.writeWindowRows(rows)))),
-        writeEventRows: async (rows, id) => void (await Promise.all(sinks.map((k) => k.writeEventRows(rows, id)))),
+        writeEventRows: async (rows, id) =>
+          void (await Promise.all(sinks.map((k) => k.writeEventRows(rows, id)))),
       },
       deadLetters,
       clock,
@@ -123,16 +132,28 @@ export class ClickPulseApp {
         error: error instanceof Error ? error.message : String(error),
       });
       if (lastAttempt) {
-        await this.deadLetters.write(
-          batch.messages.map((m) => ({
+        const parked = batch.messages.map((m) => ({
+          partitionId: batch.partitionId,
+          sequenceNumber: m.sequenceNumber,
+          enqueuedTimeMs: m.enqueuedTimeMs,
+          reason: 'batchFailed' as const,
+          detail: `batch failed on its last attempt: ${error instanceof Error ? error.message : String(error)}`,
+          body: bodyBytes(m.body),
+        }));
+        try {
+          await this.deadLetters.write(parked);
+        } catch (parkError) {
+          // Storage is down too: the log is the last place the batch can survive the checkpoint.
+          context.error('clickpulse.batchLost', {
             partitionId: batch.partitionId,
-            sequenceNumber: m.sequenceNumber,
-            enqueuedTimeMs: m.enqueuedTimeMs,
-            reason: 'batchFailed' as const,
-            detail: `batch failed on its last attempt: ${error instanceof Error ? error.message : String(error)}`,
-            body: bodyBytes(m.body),
-          })),
-        );
+            error: parkError instanceof Error ? parkError.message : String(parkError),
+            messages: parked.map((p) => ({
+              sequenceNumber: p.sequenceNumber,
+              enqueuedTime: new Date(p.enqueuedTimeMs).toISOString(),
+              bodyBase64: Buffer.from(p.body).toString('base64'),
+            })),
+          });
+        }
       }
       throw error;
     }

@@ -9,7 +9,9 @@ export async function loadJob(jobFile: string | undefined): Promise<CompiledJob>
   try {
     text = await readFile(jobFile, 'utf8');
   } catch (error) {
-    throw new RangeError(`CLICKPULSE_JOB_FILE: cannot read ${jobFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new RangeError(
+      `CLICKPULSE_JOB_FILE: cannot read ${jobFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   let definition: JobDefinition;
   try {

@@ -23,6 +23,8 @@ export interface AppSettings {
   readonly jobFile: string | undefined;
   /** CLICKPULSE_IDLE_THRESHOLD_MS (default 5000): a partition quiet this long gets the idle watermark. */
   readonly idleThresholdInMs: number;
+  /** CLOSE_WINDOWS_SCHEDULE: the closeWindows timer's NCRONTAB (six fields, seconds first). */
+  readonly closeWindowsSchedule: string;
 }
 
 /** Where the engine's state, archive and dead letters live. */
@@ -55,22 +57,33 @@ export const eventHubConnectionSetting = 'EventHubConnection';
 
 function storageSetting(env: Environment, problems: string[]): StorageSetting {
   // The engine's storage defaults to the Functions host's own account.
-  const prefix = Object.keys(env).some((k) => k === 'CLICKPULSE_STORAGE' || k.startsWith('CLICKPULSE_STORAGE__'))
+  const prefix = Object.keys(env).some(
+    (k) => k === 'CLICKPULSE_STORAGE' || k.startsWith('CLICKPULSE_STORAGE__'),
+  )
     ? 'CLICKPULSE_STORAGE'
     : 'AzureWebJobsStorage';
   const cs = env[prefix];
   if (cs) return { kind: 'connectionString', connectionString: cs, settingName: prefix };
   const account = env[`${prefix}__accountName`];
-  const table = env[`${prefix}__tableServiceUri`] ?? (account ? `https://${account}.table.core.windows.net` : undefined);
-  const blob = env[`${prefix}__blobServiceUri`] ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
+  const table =
+    env[`${prefix}__tableServiceUri`] ?? (account ? `https://${account}.table.core.windows.net` : undefined);
+  const blob =
+    env[`${prefix}__blobServiceUri`] ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
   if (table && blob) {
     for (const [name, uri] of [
       [`${prefix}__tableServiceUri`, table],
       [`${prefix}__blobServiceUri`, blob],
     ] as const) {
-      if (!/^https:\/\/[^\s/]+/.test(uri)) problems.push(`${name}: expected an https:// service URI, received ${JSON.stringify(uri)}`);
+      if (!/^https:\/\/[^\s/]+/.test(uri))
+        problems.push(`${name}: expected an https:// service URI, received ${JSON.stringify(uri)}`);
     }
-    return { kind: 'identity', tableServiceUri: table, blobServiceUri: blob, clientId: env[`${prefix}__clientId`], settingName: prefix };
+    return {
+      kind: 'identity',
+      tableServiceUri: table,
+      blobServiceUri: blob,
+      clientId: env[`${prefix}__clientId`],
+      settingName: prefix,
+    };
   }
   problems.push(
     `${prefix}: expected a connection string, or ${prefix}__tableServiceUri and ${prefix}__blobServiceUri ` +
@@ -79,10 +92,18 @@ function storageSetting(env: Environment, problems: string[]): StorageSetting {
   return { kind: 'connectionString', connectionString: '', settingName: prefix };
 }
 
-function integerSetting(env: Environment, name: string, fallback: number | undefined, min: number, max: number, problems: string[]): number {
+function integerSetting(
+  env: Environment,
+  name: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') {
-    if (fallback === undefined) problems.push(`${name}: expected an integer in ${min}..${max}, received none`);
+    if (fallback === undefined)
+      problems.push(`${name}: expected an integer in ${min}..${max}, received none`);
     return fallback ?? min;
   }
   const n = Number(raw);
@@ -110,17 +131,23 @@ export function parseAppSettings(env: Environment): AppSettings {
   }
   const name = env.EVENTHUB_NAME ?? '';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/.test(name)) {
-    problems.push(`EVENTHUB_NAME: expected an event hub name, received ${JSON.stringify(env.EVENTHUB_NAME ?? null)}`);
+    problems.push(
+      `EVENTHUB_NAME: expected an event hub name, received ${JSON.stringify(env.EVENTHUB_NAME ?? null)}`,
+    );
   }
   const consumerGroup = env.EVENTHUB_CONSUMER_GROUP ?? '';
   if (consumerGroup.length === 0) {
-    problems.push('EVENTHUB_CONSUMER_GROUP: expected a consumer group name ($Default or the app\'s own), received none');
+    problems.push(
+      "EVENTHUB_CONSUMER_GROUP: expected a consumer group name ($Default or the app's own), received none",
+    );
   }
   const partitions = integerSetting(env, 'EVENTHUB_PARTITION_COUNT', undefined, 1, 1024, problems);
   const storage = storageSetting(env, problems);
   const stateTableName = env.CLICKPULSE_STATE_TABLE ?? 'clickpulsestate';
   if (!tableName.test(stateTableName)) {
-    problems.push(`CLICKPULSE_STATE_TABLE: expected a table name (letter, then 2..62 letters or digits), received ${JSON.stringify(stateTableName)}`);
+    problems.push(
+      `CLICKPULSE_STATE_TABLE: expected a table name (letter, then 2..62 letters or digits), received ${JSON.stringify(stateTableName)}`,
+    );
   }
   const containers = {
     CLICKPULSE_ARCHIVE_CONTAINER: env.CLICKPULSE_ARCHIVE_CONTAINER ?? 'clickpulse-archive',
@@ -128,10 +155,18 @@ export function parseAppSettings(env: Environment): AppSettings {
   };
   for (const [setting, value] of Object.entries(containers)) {
     if (!containerName.test(value)) {
-      problems.push(`${setting}: expected a container name (3..63 lower-case letters, digits, single hyphens), received ${JSON.stringify(value)}`);
+      problems.push(
+        `${setting}: expected a container name (3..63 lower-case letters, digits, single hyphens), received ${JSON.stringify(value)}`,
+      );
     }
   }
   const idleThresholdInMs = integerSetting(env, 'CLICKPULSE_IDLE_THRESHOLD_MS', 5000, 0, 3_600_000, problems);
+  const closeWindowsSchedule = env.CLOSE_WINDOWS_SCHEDULE ?? '';
+  if (closeWindowsSchedule.trim().split(/\s+/).length !== 6) {
+    problems.push(
+      `CLOSE_WINDOWS_SCHEDULE: expected an NCRONTAB expression of six fields (e.g. "*/5 * * * * *"), received ${JSON.stringify(env.CLOSE_WINDOWS_SCHEDULE ?? null)}`,
+    );
+  }
   if (problems.length > 0) throw new AppSettingsError(problems);
   return {
     eventHub: { name, consumerGroup, partitionIds: Array.from({ length: partitions }, (_, i) => String(i)) },
@@ -141,5 +176,6 @@ export function parseAppSettings(env: Environment): AppSettings {
     deadLetterContainer: containers.CLICKPULSE_DEADLETTER_CONTAINER,
     jobFile: env.CLICKPULSE_JOB_FILE || undefined,
     idleThresholdInMs,
+    closeWindowsSchedule,
   };
 }

@@ -20,6 +20,12 @@ export interface OpenStorageOptions {
   readonly stateTableName: string;
   readonly containers: readonly string[];
   readonly observeRequest?: RequestObserver;
+  /** SDK retry policy; default: the SDKs' own (exponential, 3 retries). */
+  readonly retryOptions?: {
+    readonly maxRetries?: number;
+    readonly retryDelayInMs?: number;
+    readonly maxRetryDelayInMs?: number;
+  };
 }
 
 export interface OpenedStorage {
@@ -41,15 +47,27 @@ const countingPolicy = (observe: RequestObserver) => ({
  */
 export async function openStorage(options: OpenStorageOptions): Promise<OpenedStorage> {
   const c = options.connection;
-  const tableOptions: TableServiceClientOptions = { allowInsecureConnection: true };
+  const tableOptions: TableServiceClientOptions = {
+    allowInsecureConnection: true,
+    ...(options.retryOptions ? { retryOptions: { ...options.retryOptions } } : {}),
+  };
+  const blobOptions = options.retryOptions
+    ? {
+        retryOptions: {
+          maxTries: (options.retryOptions.maxRetries ?? 3) + 1,
+          retryDelayInMs: options.retryOptions.retryDelayInMs,
+          maxRetryDelayInMs: options.retryOptions.maxRetryDelayInMs,
+        },
+      }
+    : {};
   const stateTable =
     c.kind === 'connectionString'
       ? TableClient.fromConnectionString(c.connectionString, options.stateTableName, tableOptions)
-      : new TableClient(c.tableServiceUri, options.stateTableName, c.credential);
+      : new TableClient(c.tableServiceUri, options.stateTableName, c.credential, tableOptions);
   const blobs =
     c.kind === 'connectionString'
-      ? BlobServiceClient.fromConnectionString(c.connectionString)
-      : new BlobServiceClient(c.blobServiceUri, c.credential);
+      ? BlobServiceClient.fromConnectionString(c.connectionString, blobOptions)
+      : new BlobServiceClient(c.blobServiceUri, c.credential, blobOptions);
   if (options.observeRequest) {
     const policy = countingPolicy(options.observeRequest);
     stateTable.pipeline.addPolicy(policy as never);
