@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { createClickstreamSimulator } from '../clickstream/simulator';
 import { defaultJob, type JobDefinition } from '../engine/job';
+import { LocalRuntime } from '../local/localRuntime';
 import { ReplayInputError } from '../replay/readReplayInput';
 import { runReplay } from '../replay/runReplay';
 import { formatReplaySummary } from './formatReplaySummary';
@@ -12,7 +12,8 @@ const usage = `Usage: clickpulse <command> [options]
 
 Commands:
   replay   run a job over a local file (clickpulse replay --help)
-  start    simulate a minute of clickstream traffic and run the seed job over it on embedded Azurite
+  start    run the whole pipeline locally: embedded Azurite, simulated traffic, the Functions handlers
+           [--partitions 4] [--rate 200] [--duration SECONDS] [--seed 1] [--users 2000] [--products 200]
 `;
 
 async function isDirectoryTarget(path: string): Promise<boolean> {
@@ -74,46 +75,57 @@ async function replayCommand(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** `npm start` until the Functions app lands: simulated traffic through the seed job, end to end. */
-async function startCommand(): Promise<number> {
-  const dir = await mkdtemp(join(tmpdir(), 'clickpulse-'));
-  const input = join(dir, 'clickstream.jsonl');
-  const simulator = createClickstreamSimulator({
-    seed: 1,
-    users: 200,
-    products: 50,
-    startTimeInMs: Date.UTC(2026, 11, 1, 9, 0, 0),
-    eventsPerSecond: 100,
-    outOfOrderFractionOfEvents: 0.02,
-    maxOutOfOrderDelayInMs: 3000,
-    malformedFraction: 0.002,
+/** `npm start`: the whole pipeline in one process on an embedded default (Azurite + simulator). */
+async function startCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      partitions: { type: 'string', default: '4' },
+      rate: { type: 'string', default: '200' },
+      duration: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      users: { type: 'string', default: '2000' },
+      products: { type: 'string', default: '200' },
+    },
   });
-  const lines = simulator.take(6000).map((m) => {
-    // The simulator's enqueued time becomes the replay's arrival time.
-    const body = JSON.parse(m.body) as unknown;
-    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-      return JSON.stringify({ ...body, EventEnqueuedUtcTime: new Date(m.enqueuedTimeInMs).toISOString() });
+  const problems: string[] = [];
+  const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`--${name}: expected an integer in ${min}..${max}, received ${JSON.stringify(raw)}`);
     }
-    return m.body;
+    return n;
+  };
+  const partitions = int('partitions', values.partitions, 1, 32)!;
+  const rate = int('rate', values.rate, 1, 100_000)!;
+  const duration = int('duration', values.duration, 1, 31 * 24 * 3600);
+  const seed = int('seed', values.seed, 0, Number.MAX_SAFE_INTEGER)!;
+  const users = int('users', values.users, 1, 10_000_000)!;
+  const products = int('products', values.products, 1, 1_000_000)!;
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  const runtime = new LocalRuntime({
+    partitions,
+    eventsPerSecond: rate,
+    seed,
+    users,
+    products,
+    durationInMs: duration === undefined ? undefined : duration * 1000,
+    env: process.env,
+    write: (line) => process.stdout.write(`${line}\n`),
   });
-  await writeFile(input, lines.join('\n') + '\n');
-  const output = join(dir, 'results.jsonl');
+  const stop = (): void => {
+    process.stdout.write('Stopping: finishing in-flight batches...\n');
+    runtime.stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const result = await runtime.run();
   process.stdout.write(
-    `Simulated ${lines.length} clickstream events into ${input}\nRunning the seed job on embedded Azurite...\n`,
+    `Stopped: ${result.eventsSent} events sent, ${result.windowsEmitted} windows (${result.rowsEmitted} rows) emitted, ` +
+      `${result.deadLettered} dead-lettered.\n`,
   );
-  const summary = await runReplay({
-    inputPath: input,
-    outputPath: output,
-    outputIsDirectory: false,
-    deadLetterPath: join(dir, 'deadletters.jsonl'),
-    job: defaultJob,
-    partitions: 4,
-    partitionKeyField: 'userId',
-    onProgress: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(formatReplaySummary(summary) + '\n');
-  const rows = (await readFile(output, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  process.stdout.write(`\nFirst rows of ${output}:\n${rows.slice(0, 5).join('\n')}\n`);
   return 0;
 }
 
@@ -124,7 +136,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'replay':
         return await replayCommand(rest);
       case 'start':
-        return await startCommand();
+        return await startCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -3,14 +3,27 @@ import type { EventRecord } from './values';
 /** Reads a field from a record. ASA matches column names without regard to case; a missing field is NULL. */
 export type FieldReader = (record: EventRecord) => unknown;
 
-function readOne(value: unknown, name: string, lower: string): unknown {
+/** One path segment, remembering the spelling it last matched: records of a stream share a schema. */
+interface Segment {
+  readonly name: string;
+  readonly lower: string;
+  lastMatch: string;
+}
+
+function readOne(value: unknown, segment: Segment): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const obj = value as Record<string, unknown>;
-  // Exact match first: the overwhelmingly common case costs one property lookup.
-  const exact = obj[name];
+  // The spelling that matched last time first: for a stream of same-shaped records, one lookup.
+  const remembered = obj[segment.lastMatch];
+  if (remembered !== undefined) return remembered;
+  const exact = obj[segment.name];
   if (exact !== undefined) return exact;
+  const lower = segment.lower;
   for (const key in obj) {
-    if (key.length === lower.length && key.toLowerCase() === lower) return obj[key];
+    if (key.length === lower.length && key.toLowerCase() === lower) {
+      segment.lastMatch = key;
+      return obj[key];
+    }
   }
   return undefined;
 }
@@ -21,18 +34,18 @@ function readOne(value: unknown, name: string, lower: string): unknown {
  */
 export function createFieldReader(path: readonly string[]): FieldReader {
   if (path.length === 0) throw new RangeError('path: expected at least one field name, received none');
-  const names = path.map((p) => ({ name: p, lower: p.toLowerCase() }));
-  if (names.length === 1) {
-    const { name, lower } = names[0]!;
+  const segments: Segment[] = path.map((p) => ({ name: p, lower: p.toLowerCase(), lastMatch: p }));
+  if (segments.length === 1) {
+    const segment = segments[0]!;
     return (record) => {
-      const v = readOne(record, name, lower);
+      const v = readOne(record, segment);
       return v === undefined ? null : v;
     };
   }
   return (record) => {
     let current: unknown = record;
-    for (const { name, lower } of names) {
-      current = readOne(current, name, lower);
+    for (const segment of segments) {
+      current = readOne(current, segment);
       if (current === undefined) return null;
     }
     return current;

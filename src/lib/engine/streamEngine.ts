@@ -18,6 +18,7 @@ import {
 } from './applyBatch';
 import type { CompiledJob, CompiledStatement } from './compileJob';
 import { fineRangeToRead, finalizeWindows, firstFineStillNeeded } from './finalizeWindows';
+import { ceilToGrid } from './windows';
 import { groupKeyOf } from './groupKey';
 import type { InputMessage } from './inputMessage';
 import { bucketFromJson, bucketToJson, mergeBucketInto, type Bucket } from './state/bucket';
@@ -86,6 +87,30 @@ const maxOpsPerTransaction = 100;
 /** Largest instant a JavaScript Date can hold: the watermark at end of input. */
 export const endOfTimeMs = 8_640_000_000_000_000;
 
+/** A mutual-exclusion lock for async code in one process. */
+class AsyncLock {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  tryAcquire(): boolean {
+    if (this.held) return false;
+    this.held = true;
+    return true;
+  }
+
+  acquire(): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    // Hand the lock straight to the next waiter, so nobody can slip in between.
+    if (next) next();
+    else this.held = false;
+  }
+}
+
 const deltaId = (k: DeltaKey): string => `${k.statementIndex}|${k.bucketMs}|${k.partitionId}|${k.lastSeq}`;
 
 /**
@@ -111,6 +136,7 @@ export class StreamEngine {
   private readonly limits: ApplyLimits;
   private readonly grouped: readonly CompiledStatement[];
   private readonly caches = new Map<string, PartitionCache>();
+  private readonly finalizerLock = new AsyncLock();
   private finalizer: Versioned<FinalizerState> | { value: FinalizerState; etag: undefined } | undefined;
   private others: { readAtMs: number; watermarks: Map<string, number | null> } | undefined;
 
@@ -144,59 +170,81 @@ export class StreamEngine {
     return this.withConflictRetry(partitionId, async () => {
       const cache = await this.partition(partitionId);
       const lastSeqBefore = cache.progress.lastSeq;
-      const finalization = await this.prepareFinalization(partitionId);
-      const units = applyBatch(this.job, cache.progress, messages, this.clock.now(), this.limits);
-      let commits = 0;
-      let eventRows = 0;
-      let deadLettered = 0;
-      let pendingFinalization = finalization;
-      for (const unit of units) {
-        await this.deadLetters.write(unit.deadLetters);
-        if (unit.eventRows.length > 0) {
-          await this.sink.writeEventRows(unit.eventRows, `p${partitionId}-${unit.firstSeq}-${unit.lastSeq}`);
-        }
-        const created: CachedDelta[] = [];
-        const ops: StateOp[] = [{ kind: 'putProgress', progress: unit.progress, etag: cache.etag }];
-        for (const [statementIndex, deltas] of unit.deltas) {
-          const kinds = this.job.statements[statementIndex]!.aggregates.map((a) => a.kind);
-          for (const [bucketMs, bucket] of deltas) {
-            const key: DeltaKey = { statementIndex, bucketMs, partitionId, lastSeq: unit.lastSeq };
-            ops.push({
-              kind: 'createDelta',
-              delta: { ...key, firstSeq: unit.firstSeq, json: bucketToJson(bucket, kinds) },
-            });
-            created.push({ key, bucket });
-          }
-        }
-        if (pendingFinalization) ops.push(this.finalizerOp(pendingFinalization));
-        const deletes = cache.pendingDeletes.slice(0, Math.max(0, maxOpsPerTransaction - ops.length));
-        for (const key of deletes) ops.push({ kind: 'deleteDelta', key });
-        const result = await this.store.commit(ops);
-        commits++;
-        cache.progress = unit.progress;
-        cache.etag = result.progressEtags.get(partitionId);
-        for (const d of created) cache.deltas.set(deltaId(d.key), d);
-        this.forgetDeletes(cache, deletes);
-        if (pendingFinalization) this.finalizationCommitted(pendingFinalization, result.finalizerEtag);
-        pendingFinalization = undefined;
-        eventRows += unit.eventRows.length;
-        deadLettered += unit.deadLetters.length;
+      // One finalization at a time per process: concurrent partitions would compute and write the
+      // same rows, and all but one would lose the finalizer's ETag race.
+      const owns = this.finalizerLock.tryAcquire();
+      try {
+        return await this.applyAndCommit(
+          partitionId,
+          cache,
+          messages,
+          lastSeqBefore,
+          owns ? await this.prepareFinalization(partitionId) : undefined,
+        );
+      } finally {
+        if (owns) this.finalizerLock.release();
       }
-      if (pendingFinalization) {
-        await this.commitFinalizationAlone(pendingFinalization);
-        commits++;
-      }
-      return {
-        partitionId,
-        messages: messages.length,
-        duplicatesSkipped: messages.filter((m) => m.sequenceNumber <= lastSeqBefore).length,
-        deadLettered,
-        eventRowsEmitted: eventRows,
-        windowRowsEmitted: finalization?.rows ?? 0,
-        watermarkMs: cache.progress.watermarkMs,
-        commits,
-      };
     });
+  }
+
+  private async applyAndCommit(
+    partitionId: string,
+    cache: PartitionCache,
+    messages: readonly InputMessage[],
+    lastSeqBefore: number,
+    finalization: PreparedFinalization | undefined,
+  ): Promise<BatchSummary> {
+    const units = applyBatch(this.job, cache.progress, messages, this.clock.now(), this.limits);
+    let commits = 0;
+    let eventRows = 0;
+    let deadLettered = 0;
+    let pendingFinalization = finalization;
+    for (const unit of units) {
+      await this.deadLetters.write(unit.deadLetters);
+      if (unit.eventRows.length > 0) {
+        await this.sink.writeEventRows(unit.eventRows, `p${partitionId}-${unit.firstSeq}-${unit.lastSeq}`);
+      }
+      const created: CachedDelta[] = [];
+      const ops: StateOp[] = [{ kind: 'putProgress', progress: unit.progress, etag: cache.etag }];
+      for (const [statementIndex, deltas] of unit.deltas) {
+        const kinds = this.job.statements[statementIndex]!.aggregates.map((a) => a.kind);
+        for (const [bucketMs, bucket] of deltas) {
+          const key: DeltaKey = { statementIndex, bucketMs, partitionId, lastSeq: unit.lastSeq };
+          ops.push({
+            kind: 'createDelta',
+            delta: { ...key, firstSeq: unit.firstSeq, json: bucketToJson(bucket, kinds) },
+          });
+          created.push({ key, bucket });
+        }
+      }
+      if (pendingFinalization) ops.push(this.finalizerOp(pendingFinalization));
+      const deletes = cache.pendingDeletes.slice(0, Math.max(0, maxOpsPerTransaction - ops.length));
+      for (const key of deletes) ops.push({ kind: 'deleteDelta', key });
+      const result = await this.store.commit(ops);
+      commits++;
+      cache.progress = unit.progress;
+      cache.etag = result.progressEtags.get(partitionId);
+      for (const d of created) cache.deltas.set(deltaId(d.key), d);
+      this.forgetDeletes(cache, deletes);
+      if (pendingFinalization) this.finalizationCommitted(pendingFinalization, result.finalizerEtag);
+      pendingFinalization = undefined;
+      eventRows += unit.eventRows.length;
+      deadLettered += unit.deadLetters.length;
+    }
+    if (pendingFinalization) {
+      await this.commitFinalizationAlone(pendingFinalization);
+      commits++;
+    }
+    return {
+      partitionId,
+      messages: messages.length,
+      duplicatesSkipped: messages.filter((m) => m.sequenceNumber <= lastSeqBefore).length,
+      deadLettered,
+      eventRowsEmitted: eventRows,
+      windowRowsEmitted: finalization?.rows ?? 0,
+      watermarkMs: cache.progress.watermarkMs,
+      commits,
+    };
   }
 
   /**
@@ -306,13 +354,18 @@ export class StreamEngine {
 
   /** Emits every window that all partitions' committed watermarks have passed. */
   async finalizeNow(): Promise<number> {
-    return this.withConflictRetry(undefined, async () => {
-      this.others = undefined;
-      const prepared = await this.prepareFinalization(undefined);
-      if (!prepared) return 0;
-      await this.commitFinalizationAlone(prepared);
-      return prepared.rows;
-    });
+    await this.finalizerLock.acquire();
+    try {
+      return await this.withConflictRetry(undefined, async () => {
+        this.others = undefined;
+        const prepared = await this.prepareFinalization(undefined);
+        if (!prepared) return 0;
+        await this.commitFinalizationAlone(prepared);
+        return prepared.rows;
+      });
+    } finally {
+      this.finalizerLock.release();
+    }
   }
 
   private assertPartition(partitionId: string): void {
@@ -370,6 +423,8 @@ export class StreamEngine {
     const cached = this.caches.get(partitionId);
     if (cached) return cached;
     const loaded = await this.store.loadPartition(partitionId);
+    if (!this.finalizer)
+      this.finalizer = loaded.finalizer ?? { value: createFinalizerState(), etag: undefined };
     const deltas = new Map<string, CachedDelta>();
     for (const d of loaded.deltas) deltas.set(deltaId(d), { key: d, bucket: this.decodeDelta(d) });
     const cache: PartitionCache = {
@@ -395,6 +450,25 @@ export class StreamEngine {
   }
 
   /** The minimum committed watermark over all partitions, reading others only when it could matter. */
+  /**
+   * The earliest System.Timestamp any statement can output at or after `fromMs`: the next window end for
+   * tumbling and hopping windows; `fromMs` itself for windows whose output times depend on the data.
+   */
+  private earliestOutputAtOrAfter(fromMs: number): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const s of this.grouped) {
+      const w = s.window!;
+      const next =
+        w.kind === 'tumbling'
+          ? ceilToGrid(fromMs, w.sizeInMs, w.offsetInMs ?? 0)
+          : w.kind === 'hopping'
+            ? ceilToGrid(fromMs, w.hopInMs, w.offsetInMs ?? 0)
+            : fromMs;
+      earliest = Math.min(earliest, next);
+    }
+    return earliest;
+  }
+
   private async minWatermark(ownPartitionId: string | undefined): Promise<number | null> {
     const finalized = this.finalizer?.value.finalizedThroughMs ?? null;
     const own =
@@ -402,7 +476,8 @@ export class StreamEngine {
     if (own === null) return null;
     const single = this.partitionIds.length === 1 && ownPartitionId !== undefined;
     if (single && this.finalizer) return own ?? null;
-    if (own !== undefined && finalized !== null && own <= finalized) return own;
+    // Nothing can close before this partition passes the next possible output time: don't poll others.
+    if (own !== undefined && finalized !== null && own <= this.earliestOutputAtOrAfter(finalized)) return own;
     const stale = !this.others || this.clock.now() - this.others.readAtMs >= this.pollIntervalInMs;
     if (stale || !this.finalizer) await this.readMeta();
     let min = Number.POSITIVE_INFINITY;
@@ -432,15 +507,18 @@ export class StreamEngine {
       openSessions: { ...current.value.openSessions },
     };
     const rows: EmittedRow[] = [];
+    let readStore = false;
     for (const s of this.grouped) {
+      if (!this.mayOutputIn(s, from, through)) continue;
       const layout = statementLayout(s);
       const { lo, hi } = fineRangeToRead(s, from, through);
-      const merged = await this.mergedDeltas(
+      const { merged, fromStore } = await this.mergedDeltas(
         s,
         Math.max(0, layout.storageBucketOf(Math.max(lo, 0))),
         layout.storageBucketOf(hi),
         ownPartitionId,
       );
+      readStore ||= fromStore;
       const sessions =
         s.window!.kind === 'session'
           ? openSessionsFromJson(current.value.openSessions[s.index], layout.kinds)
@@ -448,9 +526,26 @@ export class StreamEngine {
       rows.push(...finalizeWindows(s, merged, from, through, sessions));
       if (sessions) next.openSessions[s.index] = openSessionsToJson(sessions, layout.kinds);
     }
+    if (rows.length > 0 && readStore) {
+      // Deltas are deleted once a finalization past them commits. If one committed since our cached
+      // finalizer, the deltas just read may be incomplete: never write rows computed from them.
+      const fresh = await this.store.readFinalizer();
+      if (fresh?.etag !== current.etag) {
+        throw new StateConflictError('finalizer: expected the cached version, received a newer one');
+      }
+    }
     if (rows.length > 0) await this.sink.writeWindowRows(rows);
     for (const r of rows) next.rowsEmitted[r.output] = (next.rowsEmitted[r.output] ?? 0) + 1;
     return { state: next, etag: current.etag, rows: rows.length };
+  }
+
+  /** False when a statement certainly has no output time in [fromMs, toMs): no window end falls there. */
+  private mayOutputIn(s: CompiledStatement, fromMs: number, toMs: number): boolean {
+    const w = s.window!;
+    if (w.kind !== 'tumbling' && w.kind !== 'hopping') return true;
+    if (fromMs === Number.NEGATIVE_INFINITY) return true;
+    const step = w.kind === 'tumbling' ? w.sizeInMs : w.hopInMs;
+    return ceilToGrid(fromMs, step, w.offsetInMs ?? 0) < toMs;
   }
 
   private async mergedDeltas(
@@ -458,12 +553,13 @@ export class StreamEngine {
     fromBucketMs: number,
     toBucketMs: number,
     ownPartitionId: string | undefined,
-  ): Promise<Bucket> {
+  ): Promise<{ merged: Bucket; fromStore: boolean }> {
     const kinds = s.aggregates.map((a) => a.kind);
     const merged: Bucket = new Map();
     const own = ownPartitionId === undefined ? undefined : this.caches.get(ownPartitionId);
     if (this.partitionIds.length === 1 && own) {
-      // One partition: this process wrote every delta there is, and its cache holds them.
+      // One partition: its deltas are all this process's cache holds. A stale owner computes the same
+      // rows, since events applied after its watermark belong to later windows.
       for (const d of own.deltas.values()) {
         if (
           d.key.statementIndex === s.index &&
@@ -473,13 +569,13 @@ export class StreamEngine {
           mergeBucketInto(merged, d.bucket, kinds);
         }
       }
-      return merged;
+      return { merged, fromStore: false };
     }
-    if (toBucketMs < fromBucketMs) return merged;
+    if (toBucketMs < fromBucketMs) return { merged, fromStore: false };
     for (const d of await this.store.readDeltas(s.index, fromBucketMs, toBucketMs)) {
       mergeBucketInto(merged, this.decodeDelta(d), kinds);
     }
-    return merged;
+    return { merged, fromStore: true };
   }
 
   private finalizerOp(f: PreparedFinalization): StateOp {

@@ -38,6 +38,12 @@ export interface CommitResult {
   readonly finalizerEtag: string | undefined;
 }
 
+export interface PartitionSnapshot {
+  readonly progress: Versioned<PartitionProgress> | undefined;
+  readonly deltas: StoredDelta[];
+  readonly finalizer: Versioned<FinalizerState> | undefined;
+}
+
 export interface MetaSnapshot {
   readonly finalizer: Versioned<FinalizerState> | undefined;
   readonly progress: ReadonlyMap<string, Versioned<PartitionProgress>>;
@@ -49,10 +55,10 @@ export interface MetaSnapshot {
  * condition fails, a row to create exists, or a row to delete is gone.
  */
 export interface StateStore {
-  /** A partition's progress and every delta it wrote that still exists. */
-  loadPartition(
-    partitionId: string,
-  ): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }>;
+  /** A partition's progress, every delta it wrote that still exists, and the finalizer, in one read. */
+  loadPartition(partitionId: string): Promise<PartitionSnapshot>;
+  /** The finalizer alone (a point read). */
+  readFinalizer(): Promise<Versioned<FinalizerState> | undefined>;
   /** The finalizer and all partitions' progress, in one read. */
   readMeta(): Promise<MetaSnapshot>;
   /** Deltas of one statement with storage bucket in [fromBucketMs, toBucketMs], from every partition. */

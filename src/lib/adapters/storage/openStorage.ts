@@ -70,7 +70,8 @@ export async function openStorage(options: OpenStorageOptions): Promise<OpenedSt
       : new BlobServiceClient(c.blobServiceUri, c.credential, blobOptions);
   if (options.observeRequest) {
     const policy = countingPolicy(options.observeRequest);
-    stateTable.pipeline.addPolicy(policy as never);
+    // After the retry policy, so that every attempt is seen, retries included.
+    stateTable.pipeline.addPolicy(policy as never, { afterPhase: 'Retry' });
   }
   await stateTable.createTable();
   await Promise.all(options.containers.map((name) => blobs.getContainerClient(name).createIfNotExists()));

@@ -6,6 +6,7 @@ import {
   type CommitResult,
   type DeltaKey,
   type MetaSnapshot,
+  type PartitionSnapshot,
   type StateOp,
   type StateStore,
   type StoredDelta,
@@ -92,18 +93,28 @@ export class TableStateStore implements StateStore {
     this.pk = `job~${encodeKeyComponent(options.jobName)}`;
   }
 
-  async loadPartition(
-    partitionId: string,
-  ): Promise<{ progress: Versioned<PartitionProgress> | undefined; deltas: StoredDelta[] }> {
-    const filter = odata`PartitionKey eq ${this.pk} and (RowKey eq ${progressRowKey(partitionId)} or (RowKey ge 'b~' and RowKey lt 'b~~' and partitionId eq ${partitionId}))`;
+  async loadPartition(partitionId: string): Promise<PartitionSnapshot> {
+    const filter = odata`PartitionKey eq ${this.pk} and (RowKey eq 'f' or RowKey eq ${progressRowKey(partitionId)} or (RowKey ge 'b~' and RowKey lt 'b~~' and partitionId eq ${partitionId}))`;
     let progress: Versioned<PartitionProgress> | undefined;
+    let finalizer: Versioned<FinalizerState> | undefined;
     const deltas: StoredDelta[] = [];
     for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter } })) {
-      if (e.rowKey.startsWith('p~'))
+      if (e.rowKey === 'f') finalizer = { value: JSON.parse(unchunk(e)) as FinalizerState, etag: e.etag };
+      else if (e.rowKey.startsWith('p~'))
         progress = { value: JSON.parse(unchunk(e)) as PartitionProgress, etag: e.etag };
       else deltas.push(this.toDelta(e));
     }
-    return { progress, deltas };
+    return { progress, deltas, finalizer };
+  }
+
+  async readFinalizer(): Promise<Versioned<FinalizerState> | undefined> {
+    try {
+      const e = await this.client.getEntity<Entity>(this.pk, 'f');
+      return { value: JSON.parse(unchunk(e)) as FinalizerState, etag: e.etag };
+    } catch (error) {
+      if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+      throw error;
+    }
   }
 
   async readMeta(): Promise<MetaSnapshot> {
