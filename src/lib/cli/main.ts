@@ -7,11 +7,13 @@ import { ReplayInputError } from '../replay/readReplayInput';
 import { runReplay } from '../replay/runReplay';
 import { formatReplaySummary } from './formatReplaySummary';
 import { parseReplayArgs, replayUsage, UsageError } from './parseReplayArgs';
+import { simulateCommand } from './simulateCommand';
 
 const usage = `Usage: clickpulse <command> [options]
 
 Commands:
   replay   run a job over a local file (clickpulse replay --help)
+  simulate simulated clickstream with labelled incidents to a file, stdout or an event hub (clickpulse simulate --help)
   start    run the whole pipeline locally: embedded Azurite, simulated traffic, the Functions handlers
            [--partitions 4] [--rate 200] [--duration SECONDS] [--seed 1] [--users 2000] [--products 200]
 `;
@@ -137,6 +139,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await replayCommand(rest);
       case 'start':
         return await startCommand(rest);
+      case 'simulate':
+        return await simulateCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -13,14 +13,15 @@ interface Segment {
 function readOne(value: unknown, segment: Segment): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const obj = value as Record<string, unknown>;
-  // The spelling that matched last time first: for a stream of same-shaped records, one lookup.
-  const remembered = obj[segment.lastMatch];
-  if (remembered !== undefined) return remembered;
+  // Own properties only: a field named "constructor" or "__proto__" that is absent is NULL.
   const exact = obj[segment.name];
-  if (exact !== undefined) return exact;
+  if (exact !== undefined && Object.hasOwn(obj, segment.name)) return exact;
+  // Then the spelling that matched last time: for a stream of same-shaped records, one more lookup.
+  const remembered = obj[segment.lastMatch];
+  if (remembered !== undefined && Object.hasOwn(obj, segment.lastMatch)) return remembered;
   const lower = segment.lower;
   for (const key in obj) {
-    if (key.length === lower.length && key.toLowerCase() === lower) {
+    if (key.length === lower.length && Object.hasOwn(obj, key) && key.toLowerCase() === lower) {
       segment.lastMatch = key;
       return obj[key];
     }

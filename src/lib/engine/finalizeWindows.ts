@@ -23,8 +23,9 @@ export function fineRangeToRead(
   const w = s.window!;
   switch (w.kind) {
     case 'sliding':
-      // An output at c covers (c - size, c].
-      return { lo: fromMs - w.sizeInMs + 1, hi: toMs - 1 };
+      // An output at c covers (c - size, c]; an event at exactly from - size leaves at from, so it is
+      // read too: its exit produces the output at from.
+      return { lo: fromMs - w.sizeInMs, hi: toMs - 1 };
     default:
       return { lo: fromMs, hi: toMs - 1 };
   }
@@ -35,7 +36,7 @@ export function fineRangeToRead(
  */
 export function firstFineStillNeeded(s: CompiledStatement, toMs: number): number {
   const w = s.window!;
-  return w.kind === 'sliding' ? toMs - w.sizeInMs + 1 : toMs;
+  return w.kind === 'sliding' ? toMs - w.sizeInMs : toMs;
 }
 
 function mergeInto(
@@ -143,9 +144,11 @@ export function finalizeWindows(
     case 'session': {
       if (!sessions)
         throw new TypeError(`statement ${s.index}: session windows need the carried open sessions`);
-      const rows: EmittedRow[] = [];
+      const closed: { key: string; row: EmittedRow }[] = [];
       const close = (key: string, open: OpenSession): void => {
+        const rows: EmittedRow[] = [];
         emit(s, kinds, open, sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs), rows);
+        for (const row of rows) closed.push({ key, row });
         sessions.delete(key);
       };
       for (const fine of fines) {
@@ -175,7 +178,11 @@ export function finalizeWindows(
         if (sessionEndMs(open.startMs, open.lastMs, w.timeoutInMs, w.maxDurationInMs) < toMs)
           close(key, open);
       }
-      return rows.sort((a, b) => a.timestampMs - b.timestampMs);
+      // By timestamp, then group key: the same rows whichever way finalization was split.
+      closed.sort(
+        (a, b) => a.row.timestampMs - b.row.timestampMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
+      return closed.map((c) => c.row);
     }
   }
 }

@@ -86,7 +86,11 @@ export const defaultJob: JobDefinition = {
 /** A structural key for an expression: field names lower-cased, since ASA matches them without case. */
 export function exprKey(expr: Expr): string {
   return JSON.stringify(expr, (k, v: unknown) =>
-    k === 'path' && Array.isArray(v) ? (v as string[]).map((p) => p.toLowerCase()) : v,
+    k === 'path' && Array.isArray(v)
+      ? (v as string[]).map((p) => p.toLowerCase())
+      : k === 'name' && typeof v === 'string'
+        ? v.toLowerCase()
+        : v,
   );
 }
 

@@ -1,3 +1,4 @@
+import { castFailed, castValue, parseAsaType } from './castValue';
 import { scalarToString } from './values';
 
 /** A scalar function callable from a query. Arguments arrive evaluated; NULL in gives NULL out unless noted. */
@@ -30,8 +31,22 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunction> = new Map<stri
     'floor',
     { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.floor(v) : null)) },
   ],
+  // CAST(x AS type) compiles to cast(x, 'type'). A value that does not convert gives NULL here; the
+  // SQL compiler decides what a failed CAST means for the event (ASA counts a conversion error).
+  ['cast', { minArgs: 2, maxArgs: 2, impl: ([v, t]) => castOrNull(v, t) }],
+  ['try_cast', { minArgs: 2, maxArgs: 2, impl: ([v, t]) => castOrNull(v, t) }],
   [
     'ceiling',
     { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.ceil(v) : null)) },
   ],
 ]);
+
+function castOrNull(value: unknown, typeName: unknown): unknown {
+  const type = typeof typeName === 'string' ? parseAsaType(typeName) : undefined;
+  if (!type)
+    throw new RangeError(
+      `CAST: expected a type (bigint, float, nvarchar(max), datetime, bit, record, array), received ${JSON.stringify(typeName)}`,
+    );
+  const result = castValue(value, type);
+  return result === castFailed ? null : result;
+}

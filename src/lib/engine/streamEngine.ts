@@ -14,6 +14,7 @@ import {
   defaultApplyLimits,
   statementLayout,
   type ApplyLimits,
+  type CommitUnit,
   type EmittedRow,
 } from './applyBatch';
 import type { CompiledJob, CompiledStatement } from './compileJob';
@@ -144,6 +145,9 @@ export class StreamEngine {
     if (options.partitionIds.length === 0) {
       throw new RangeError('partitionIds: expected at least one partition id, received none');
     }
+    if (options.partitionIds.some((id) => id.length === 0)) {
+      throw new RangeError('partitionIds: expected non-empty ids, received an empty one');
+    }
     if (new Set(options.partitionIds).size !== options.partitionIds.length) {
       throw new RangeError(`partitionIds: expected unique ids, received ${options.partitionIds.join(',')}`);
     }
@@ -194,7 +198,15 @@ export class StreamEngine {
     lastSeqBefore: number,
     finalization: PreparedFinalization | undefined,
   ): Promise<BatchSummary> {
-    const units = applyBatch(this.job, cache.progress, messages, this.clock.now(), this.limits);
+    const units: CommitUnit[] = applyBatch(this.job, cache.progress, messages, this.clock.now(), this.limits);
+    const duplicates = messages.filter((m) => m.sequenceNumber <= lastSeqBefore).length;
+    if (units.length === 0 && (duplicates > 0 || finalization)) {
+      // A wholly redelivered batch: nothing to apply, but its count belongs in the metrics, and a
+      // prepared finalization rides along.
+      const progress = clonePartitionProgress(cache.progress);
+      progress.counters.duplicatesSkipped += duplicates;
+      units.push({ firstSeq: -1, lastSeq: -1, progress, deltas: new Map(), eventRows: [], deadLetters: [] });
+    }
     let commits = 0;
     let eventRows = 0;
     let deadLettered = 0;
@@ -231,14 +243,10 @@ export class StreamEngine {
       eventRows += unit.eventRows.length;
       deadLettered += unit.deadLetters.length;
     }
-    if (pendingFinalization) {
-      await this.commitFinalizationAlone(pendingFinalization);
-      commits++;
-    }
     return {
       partitionId,
       messages: messages.length,
-      duplicatesSkipped: messages.filter((m) => m.sequenceNumber <= lastSeqBefore).length,
+      duplicatesSkipped: duplicates,
       deadLettered,
       eventRowsEmitted: eventRows,
       windowRowsEmitted: finalization?.rows ?? 0,

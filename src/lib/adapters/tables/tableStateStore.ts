@@ -78,8 +78,10 @@ function unchunk(entity: Record<string, unknown>): string {
 
 /** 409 (exists), 412 (ETag changed) and 404 (already deleted) all mean another writer got there first. */
 function isConflict(error: unknown): boolean {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return status === 409 || status === 412 || status === 404;
+  const e = error as { statusCode?: unknown; code?: unknown } | null;
+  // A missing table is a configuration problem, not a race: let it surface as it is.
+  if (e?.code === 'TableNotFound') return false;
+  return e?.statusCode === 409 || e?.statusCode === 412 || e?.statusCode === 404;
 }
 
 /** The engine's {@link StateStore} on Azure Table Storage (or Azurite). */
@@ -134,7 +136,8 @@ export class TableStateStore implements StateStore {
 
   async readDeltas(statementIndex: number, fromBucketMs: number, toBucketMs: number): Promise<StoredDelta[]> {
     const lo = deltaPrefix(statementIndex, fromBucketMs);
-    const hi = deltaPrefix(statementIndex, toBucketMs) + '~';
+    // Partition ids encode to characters below '~', so '~~' bounds every id, the empty one included.
+    const hi = deltaPrefix(statementIndex, toBucketMs) + '~~';
     const filter = odata`PartitionKey eq ${this.pk} and RowKey ge ${lo} and RowKey lt ${hi}`;
     const out: StoredDelta[] = [];
     for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter } }))

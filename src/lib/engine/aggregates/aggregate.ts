@@ -121,6 +121,7 @@ export function partialToJson(kind: AggregateKind, partial: Partial): unknown {
     case 'sum':
     case 'avg': {
       const p = partial as SumPartial;
+      if (p.sum.big !== undefined) return [p.n, [], String(p.sum.special), p.sum.big.toString()];
       return p.sum.special === 0 ? [p.n, p.sum.partials] : [p.n, p.sum.partials, String(p.sum.special)];
     }
     case 'min':
@@ -143,7 +144,8 @@ export function partialFromJson(kind: AggregateKind, json: unknown): Partial {
     case 'avg': {
       if (!Array.isArray(json) || typeof json[0] !== 'number' || !Array.isArray(json[1])) return fail();
       const special = json.length > 2 ? Number(json[2]) : 0;
-      return { n: json[0], sum: { partials: [...(json[1] as number[])], special } };
+      const sum = { partials: [...(json[1] as number[])], special };
+      return { n: json[0], sum: json.length > 3 ? { ...sum, big: BigInt(json[3] as string) } : sum };
     }
     case 'min':
     case 'max':
