@@ -6,7 +6,18 @@ import tseslint from 'typescript-eslint';
 const pureCore = ['src/lib/engine/**/*.ts', 'src/lib/clickstream/**/*.ts', 'src/lib/ports/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.*', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      '*.config.*',
+      'test-artifacts/**',
+      'test/support/functions-core-recorder/**',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,7 +28,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
@@ -28,8 +42,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@azure/*', 'durable-functions', 'twilio', 'azurite'], message: 'The domain core is pure: Azure SDKs belong in src/lib/adapters.' },
-            { group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:net', 'node:http', 'node:child_process'], message: 'The domain core does no I/O.' },
+            {
+              group: ['@azure/*', 'durable-functions', 'twilio', 'azurite'],
+              message: 'The domain core is pure: Azure SDKs belong in src/lib/adapters.',
+            },
+            {
+              group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:net', 'node:http', 'node:child_process'],
+              message: 'The domain core does no I/O.',
+            },
           ],
         },
       ],
@@ -41,7 +61,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Inject a Clock instead of new Date().' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Inject a Clock instead of new Date().',
+        },
       ],
     },
   },

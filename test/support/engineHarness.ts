@@ -15,7 +15,12 @@ import type { WindowSpec } from '../../src/lib/engine/windows';
 import type { Clock } from '../../src/lib/ports/clock';
 import type { DeadLetterStore } from '../../src/lib/ports/deadLetterStore';
 import type { OutputSink } from '../../src/lib/ports/outputSink';
-import type { CommitResult, StateOp, StateStore } from '../../src/lib/ports/stateStore';
+import {
+  StateConflictError,
+  type CommitResult,
+  type StateOp,
+  type StateStore,
+} from '../../src/lib/ports/stateStore';
 import { azuriteConnectionString, uniqueName } from './azurite';
 
 /** A clock the test moves by hand. */
@@ -126,7 +131,10 @@ export interface StoreHooks {
 
 /** A StateStore that delegates to another and records every commit's operations. */
 export class HookedStore implements StateStore {
+  /** Operations of the commits that reached the store and succeeded. */
   readonly commits: StateOp[][] = [];
+  /** Operations of the commits the store rejected with a StateConflictError. */
+  readonly conflicts: StateOp[][] = [];
   constructor(
     private readonly inner: StateStore,
     public hooks: StoreHooks = {},
@@ -134,15 +142,28 @@ export class HookedStore implements StateStore {
   loadPartition(partitionId: string): ReturnType<StateStore['loadPartition']> {
     return this.inner.loadPartition(partitionId);
   }
+  readFinalizer(): ReturnType<StateStore['readFinalizer']> {
+    return this.inner.readFinalizer();
+  }
   readMeta(): ReturnType<StateStore['readMeta']> {
     return this.inner.readMeta();
   }
-  readDeltas(statementIndex: number, fromBucketMs: number, toBucketMs: number): ReturnType<StateStore['readDeltas']> {
+  readDeltas(
+    statementIndex: number,
+    fromBucketMs: number,
+    toBucketMs: number,
+  ): ReturnType<StateStore['readDeltas']> {
     return this.inner.readDeltas(statementIndex, fromBucketMs, toBucketMs);
   }
   async commit(ops: readonly StateOp[]): Promise<CommitResult> {
     await this.hooks.beforeCommit?.(ops);
-    const result = await this.inner.commit(ops);
+    let result: CommitResult;
+    try {
+      result = await this.inner.commit(ops);
+    } catch (error) {
+      if (error instanceof StateConflictError) this.conflicts.push([...ops]);
+      throw error;
+    }
     this.commits.push([...ops]);
     await this.hooks.afterCommit?.(ops, result);
     return result;
@@ -261,7 +282,10 @@ export interface CountRow {
  * SUM(value) per (user, product) per tumbling window end ceil(t / size) * size.
  */
 export function referenceTumblingCounts(events: readonly TestEvent[], sizeInMs: number): EmittedRow[] {
-  const groups = new Map<string, { end: number; user: string; product: string | null; n: number; sum: number }>();
+  const groups = new Map<
+    string,
+    { end: number; user: string; product: string | null; n: number; sum: number }
+  >();
   for (const ev of events) {
     const end = Math.ceil(ev.timeMs / sizeInMs) * sizeInMs;
     const product = ev.product ?? null;

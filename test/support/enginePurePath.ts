@@ -3,7 +3,12 @@
  * `applyBatch`, merge the commit units' deltas and finalize the windows, without any storage.
  */
 import { partialResult, partialToJson, type AggregateKind } from '../../src/lib/engine/aggregates/aggregate';
-import { applyBatch, type ApplyLimits, type CommitUnit, type EmittedRow } from '../../src/lib/engine/applyBatch';
+import {
+  applyBatch,
+  type ApplyLimits,
+  type CommitUnit,
+  type EmittedRow,
+} from '../../src/lib/engine/applyBatch';
 import { compileJob, type CompiledJob, type CompiledStatement } from '../../src/lib/engine/compileJob';
 import type { EventOrderingPolicy } from '../../src/lib/engine/eventOrderingPolicy';
 import { e, type Expr } from '../../src/lib/engine/expr';
@@ -11,7 +16,10 @@ import { finalizeWindows, type OpenSession } from '../../src/lib/engine/finalize
 import type { InputMessage } from '../../src/lib/engine/inputMessage';
 import type { JobDefinition, SelectItem, StatementDefinition } from '../../src/lib/engine/job';
 import { mergeBucketInto, type Bucket } from '../../src/lib/engine/state/bucket';
-import { createPartitionProgress, type PartitionProgress } from '../../src/lib/engine/state/partitionProgress';
+import {
+  createPartitionProgress,
+  type PartitionProgress,
+} from '../../src/lib/engine/state/partitionProgress';
 import type { WindowSpec } from '../../src/lib/engine/windows';
 
 /** The instant the engine's flush moves every watermark to (year 275760): every window closes. */

@@ -4,6 +4,14 @@
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const dir = process.argv[2];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) require(join(dir, file));
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.js'))
+  .sort())
+  require(join(dir, file));
 const core = require('@azure/functions-core');
-process.stdout.write(JSON.stringify({ model: core.programmingModel && core.programmingModel.name, registrations: core.registrations }));
+process.stdout.write(
+  JSON.stringify({
+    model: core.programmingModel && core.programmingModel.name,
+    registrations: core.registrations,
+  }),
+);

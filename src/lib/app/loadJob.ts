@@ -11,13 +11,16 @@ export async function loadJob(jobFile: string | undefined): Promise<CompiledJob>
   } catch (error) {
     throw new RangeError(
       `CLICKPULSE_JOB_FILE: cannot read ${jobFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { cause: error },
     );
   }
   let definition: JobDefinition;
   try {
     definition = JSON.parse(text) as JobDefinition;
   } catch (error) {
-    throw new RangeError(`CLICKPULSE_JOB_FILE: ${jobFile} is not valid JSON (${(error as Error).message})`);
+    throw new RangeError(`CLICKPULSE_JOB_FILE: ${jobFile} is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return compileJob(definition);
 }

@@ -65,7 +65,7 @@ Options:
   --diurnal                       shape the human traffic by UTC hour (evening peak, night trough)
   --start ISO                     simulated start, e.g. 2026-01-01T00:00:00Z (default: that instant for
                                   --output and stdout; now with --realtime; for an event hub otherwise,
-                                  now minus the estimated span, so that no event lies in the future)
+                                  now minus the estimated span plus 5%, a backfill that ends just before now)
   --incidents default|none|KIND[,KIND...]  incidents to inject (default: default, one of each kind spread
                                   over the run); kinds: ${INCIDENT_KINDS.join(', ')}
   --labels FILE                   ground-truth labels, JSON Lines of {kind,key,start,end} (default:
@@ -217,8 +217,10 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     target = { kind: 'namespace', fullyQualifiedNamespace: host ?? namespace, eventHubName: eventHub ?? '' };
   } else if (connection !== undefined) {
     if (!/(^|;)\s*Endpoint\s*=/i.test(connection)) {
+      // Never echo the connection string: it holds a key.
       problems.push(
-        '--connection: expected an Event Hubs connection string (Endpoint=sb://...), received none',
+        '--connection: expected an Event Hubs connection string (Endpoint=sb://...;SharedAccessKeyName=...;' +
+          'SharedAccessKey=...), received a string without Endpoint',
       );
     }
     if (eventHub === undefined && !/(^|;)\s*EntityPath\s*=\s*[^;\s]/i.test(connection)) {

@@ -37,6 +37,8 @@ export interface SimulateCommandDependencies {
 export const DEFAULT_SIMULATION_START = '2026-01-01T00:00:00.000Z';
 /** Events per second of each bot (the simulator's default). */
 const BOT_CLICKS_PER_SECOND = 0.5;
+/** Factor on the estimated span of an event hub backfill (no --start, no --realtime). */
+const BACKFILL_SPAN_MARGIN = 1.05;
 /** Lines written to a file or stdout at once. */
 const LINES_PER_WRITE = 1000;
 /** Wall-clock interval of progress lines, in ms. */
@@ -58,10 +60,18 @@ interface MessageSink {
   close(): Promise<void>;
 }
 
-const writeProcessStdout = (text: string): Promise<void> =>
-  new Promise((resolve, reject) => {
+let stdoutErrorsHandled = false;
+const writeProcessStdout = (text: string): Promise<void> => {
+  if (!stdoutErrorsHandled) {
+    // A write error (EPIPE when the reader exits) also reaches the write callback below; without a listener
+    // the stream's 'error' event would crash the process.
+    process.stdout.on('error', () => undefined);
+    stdoutErrorsHandled = true;
+  }
+  return new Promise((resolve, reject) => {
     process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
   });
+};
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -106,26 +116,29 @@ export async function simulateCommand(
     args.durationInSeconds !== undefined
       ? args.durationInSeconds * 1000
       : ((args.events ?? 0) * 1000) / (args.rate + botRate);
-  const startTimeInMs = Math.max(
-    0,
-    Math.floor(
-      args.startTimeInMs ??
-        (args.realtime
-          ? wallStartInMs
-          : toEventHub
-            ? wallStartInMs - flatSpanInMs
-            : Date.parse(DEFAULT_SIMULATION_START)),
-    ),
-  );
+  const estimateSpanInMs = (fromMs: number): number =>
+    args.durationInSeconds !== undefined || curve === undefined
+      ? flatSpanInMs
+      : // The human share of the events takes flatSpanInMs of work at multiplier 1.
+        advanceAlongDiurnalRateCurve(curve, fromMs, flatSpanInMs) - fromMs;
+  let startGuessInMs: number;
+  if (args.startTimeInMs !== undefined) {
+    startGuessInMs = args.startTimeInMs;
+  } else if (args.realtime) {
+    startGuessInMs = wallStartInMs;
+  } else if (toEventHub) {
+    // A backfill that ends a little before now, so that Poisson noise leaves no event in the future.
+    startGuessInMs = wallStartInMs - flatSpanInMs * BACKFILL_SPAN_MARGIN;
+    for (let round = 0; round < 3 && curve !== undefined; round++) {
+      startGuessInMs = wallStartInMs - estimateSpanInMs(startGuessInMs) * BACKFILL_SPAN_MARGIN;
+    }
+  } else {
+    startGuessInMs = Date.parse(DEFAULT_SIMULATION_START);
+  }
+  const startTimeInMs = Math.max(0, Math.floor(startGuessInMs));
   const endTimeInMs =
     args.durationInSeconds === undefined ? undefined : startTimeInMs + args.durationInSeconds * 1000;
-  const spanInMs =
-    endTimeInMs !== undefined
-      ? endTimeInMs - startTimeInMs
-      : curve === undefined
-        ? flatSpanInMs
-        : // The human share of the events takes flatSpanInMs of work at multiplier 1.
-          advanceAlongDiurnalRateCurve(curve, startTimeInMs, flatSpanInMs) - startTimeInMs;
+  const spanInMs = estimateSpanInMs(startTimeInMs);
   const incidents: IncidentSchedule =
     args.incidents === 'none'
       ? []

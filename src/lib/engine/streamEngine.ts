@@ -322,7 +322,8 @@ export class StreamEngine {
    * commits (used when no more batches will come).
    */
   async compact(): Promise<void> {
-    for (const [partitionId, cache] of this.caches) {
+    for (const partitionId of this.partitionIds) {
+      const cache = await this.partition(partitionId);
       while (cache.pendingDeletes.length > 0) {
         await this.withConflictRetry(partitionId, async () => {
           const c = await this.partition(partitionId);
@@ -401,7 +402,7 @@ export class StreamEngine {
 
   private async readMeta(): Promise<Awaited<ReturnType<StateStore['readMeta']>>> {
     const meta = await this.store.readMeta();
-    this.finalizer = meta.finalizer ?? { value: createFinalizerState(), etag: undefined };
+    this.adoptFinalizer(meta.finalizer);
     this.others = {
       readAtMs: this.clock.now(),
       watermarks: new Map(
@@ -599,6 +600,16 @@ export class StreamEngine {
     if (etag === undefined) throw new TypeError('commit: expected the finalizer ETag, received none');
     this.finalizer = { value: f.state, etag };
     for (const cache of this.caches.values()) this.markObsolete(cache, f.state.finalizedThroughMs);
+  }
+
+  /**
+   * Takes a finalizer read from the store as the current one. If another instance finalized further,
+   * this process's partitions queue their now-obsolete deltas for deletion.
+   */
+  private adoptFinalizer(stored: Versioned<FinalizerState> | undefined): void {
+    this.finalizer = stored ?? { value: createFinalizerState(), etag: undefined };
+    for (const cache of this.caches.values())
+      this.markObsolete(cache, this.finalizer.value.finalizedThroughMs);
   }
 
   /** Queues for deletion this partition's deltas that no future finalization will read. */

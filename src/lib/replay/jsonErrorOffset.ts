@@ -3,13 +3,19 @@
  * message stopped naming a position in recent V8 versions, and a user fixing a large ASA test input
  * needs the line.
  */
+class JsonSyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at offset ${offset}`);
+  }
+}
+
 export function jsonErrorOffset(text: string): number | undefined {
   let i = 0;
   const ws = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new JsonSyntaxAt(i);
   };
   const literal = (word: string): void => {
     for (const ch of word) if (text[i++] !== ch) fail();
@@ -92,8 +98,8 @@ export function jsonErrorOffset(text: string): number | undefined {
     value();
     ws();
     return i < text.length ? i : undefined;
-  } catch (offset) {
-    if (typeof offset === 'number') return Math.min(offset, text.length);
-    throw offset;
+  } catch (error) {
+    if (error instanceof JsonSyntaxAt) return Math.min(error.offset, text.length);
+    throw error;
   }
 }

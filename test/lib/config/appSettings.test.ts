@@ -80,6 +80,6 @@ describe('parseAppSettings', () => {
   });
 
   it('throws one error whose message lists the problems', () => {
-    expect(() => parseAppSettings({})).toThrow(/Invalid app settings:\n  - /);
+    expect(() => parseAppSettings({})).toThrow(/Invalid app settings:\n {2}- /);
   });
 });

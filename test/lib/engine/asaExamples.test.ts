@@ -43,7 +43,10 @@ function aggregateExpr(example: AsaExample, a: AsaExample['aggregate'][number]):
 function jobFor(example: AsaExample): JobDefinition {
   const statements: StatementDefinition[] = [];
   if (example.window.kind !== 'none') {
-    const aggregates: SelectItem[] = example.aggregate.map((a) => ({ alias: a.as, expr: aggregateExpr(example, a) }));
+    const aggregates: SelectItem[] = example.aggregate.map((a) => ({
+      alias: a.as,
+      expr: aggregateExpr(example, a),
+    }));
     let having: Expr | undefined;
     if (example.having) {
       const target = aggregates.find((a) => a.alias === example.having!.column);
@@ -83,7 +86,8 @@ function jobFor(example: AsaExample): JobDefinition {
 function messagesFor(example: AsaExample): InputMessage[] {
   return example.events.map((event, i) => {
     for (const k of Object.keys(event.payload)) {
-      if ([EVENT_TIME_FIELD, EVENT_INDEX_FIELD].includes(k.toLowerCase())) throw new TypeError(`${example.name}: payload field ${k} clashes`);
+      if ([EVENT_TIME_FIELD, EVENT_INDEX_FIELD].includes(k.toLowerCase()))
+        throw new TypeError(`${example.name}: payload field ${k} clashes`);
     }
     const eventTimeMs = toEpochMs(event.eventTime);
     if (eventTimeMs === undefined) throw new TypeError(`${example.name}: bad eventTime ${event.eventTime}`);
@@ -117,7 +121,8 @@ function run(example: AsaExample, job: CompiledJob, batches: InputMessage[][]): 
   const windowRows = grouped ? finalizeAll(grouped, mergeUnitDeltas(job, units, grouped.index)) : [];
   const byIndex = new Map<number, EmittedRow>();
   for (const u of units) {
-    for (const r of u.eventRows) if (r.output === EVENT_TIMES_OUTPUT) byIndex.set(r.row['Index'] as number, r);
+    for (const r of u.eventRows)
+      if (r.output === EVENT_TIMES_OUTPUT) byIndex.set(r.row['Index'] as number, r);
   }
   const eventTimestamps = example.events.map((_, i) => {
     const r = byIndex.get(i);
@@ -152,7 +157,11 @@ describe('ASA documentation examples', () => {
     }
 
     // Batch boundaries change nothing: every event in its own batch gives the same output.
-    const oneByOne = run(example, job, messages.map((m) => [m]));
+    const oneByOne = run(
+      example,
+      job,
+      messages.map((m) => [m]),
+    );
     expect(oneByOne.windowRows).toEqual(oneBatch.windowRows);
     expect(oneByOne.eventTimestamps).toEqual(oneBatch.eventTimestamps);
   });

@@ -11,7 +11,11 @@ const evaluate = (expr: Expr, record: EventRecord = {}, extra: Partial<EvalConte
 
 const lit = e.lit;
 const NULL = lit(null);
-const unary = (op: 'not' | 'negate' | 'isNull' | 'isNotNull', operand: Expr): Expr => ({ kind: 'unary', op, operand });
+const unary = (op: 'not' | 'negate' | 'isNull' | 'isNotNull', operand: Expr): Expr => ({
+  kind: 'unary',
+  op,
+  operand,
+});
 
 describe('compileExpr: literals, fields and System.Timestamp', () => {
   it.each([null, true, false, 0, -1.5, '', 'text'])('a literal %j evaluates to itself', (v) => {
@@ -193,8 +197,11 @@ describe('compileExpr: CASE', () => {
   });
 
   it('gives ELSE when no condition is TRUE, and NULL without ELSE', () => {
-    const noMatch: Expr = { kind: 'case', branches: [{ when: e.bin('=', e.field('n'), lit(1)), then: lit('one') }] };
-    const withElse: Expr = { ...noMatch, otherwise: lit('other') } as Expr;
+    const noMatch: Expr = {
+      kind: 'case',
+      branches: [{ when: e.bin('=', e.field('n'), lit(1)), then: lit('one') }],
+    };
+    const withElse: Expr = { ...noMatch, otherwise: lit('other') };
     expect(evaluate(noMatch, { n: 2 })).toBe(null);
     expect(evaluate(noMatch, {})).toBe(null);
     expect(evaluate(withElse, { n: 2 })).toBe('other');
@@ -234,7 +241,12 @@ describe('compileExpr: scalar functions', () => {
     ['LEN of a number counts its text', e.call('len', lit(123)), {}, 3],
     ['CONCAT', e.call('concat', lit('a'), lit(1), lit(true)), {}, 'a1true'],
     ['CONCAT treats NULL as empty', e.call('concat', lit('a'), NULL, e.field('x')), {}, 'a'],
-    ['CONCAT of a datetime uses ISO-8601 UTC', e.call('concat', lit('at '), e.timestamp()), {}, 'at 2024-05-01T12:00:00.000Z'],
+    [
+      'CONCAT of a datetime uses ISO-8601 UTC',
+      e.call('concat', lit('at '), e.timestamp()),
+      {},
+      'at 2024-05-01T12:00:00.000Z',
+    ],
     ['COALESCE returns the first non-NULL', e.call('coalesce', e.field('a'), NULL, lit(0), lit(1)), {}, 0],
     ['COALESCE of only NULLs is NULL', e.call('coalesce', NULL, e.field('a')), {}, null],
     ['COALESCE keeps false', e.call('coalesce', NULL, lit(false)), {}, false],
@@ -250,12 +262,16 @@ describe('compileExpr: scalar functions', () => {
 
   it('rejects an unknown function, naming the known ones', () => {
     expect(() => compileExpr(e.call('frobnicate', lit(1)))).toThrow(RangeError);
-    expect(() => compileExpr(e.call('frobnicate', lit(1)))).toThrow(/function frobnicate: expected one of .*lower.*received frobnicate/);
+    expect(() => compileExpr(e.call('frobnicate', lit(1)))).toThrow(
+      /function frobnicate: expected one of .*lower.*received frobnicate/,
+    );
   });
 
   it('rejects a wrong argument count', () => {
     expect(() => compileExpr(e.call('lower'))).toThrow('function lower: expected 1..1 arguments, received 0');
-    expect(() => compileExpr(e.call('abs', lit(1), lit(2)))).toThrow('function abs: expected 1..1 arguments, received 2');
+    expect(() => compileExpr(e.call('abs', lit(1), lit(2)))).toThrow(
+      'function abs: expected 1..1 arguments, received 2',
+    );
   });
 });
 
@@ -275,6 +291,8 @@ describe('compileExpr: aggregates and group keys', () => {
     });
     expect(evaluator({ record: {}, timestampMs: T0, aggregates: [99, 10], groupKeys: ['abcd'] })).toBe(14);
     // An aggregate slot that is NULL reads as NULL.
-    expect(evaluator({ record: {}, timestampMs: T0, aggregates: [99, null], groupKeys: ['abcd'] })).toBe(null);
+    expect(evaluator({ record: {}, timestampMs: T0, aggregates: [99, null], groupKeys: ['abcd'] })).toBe(
+      null,
+    );
   });
 });

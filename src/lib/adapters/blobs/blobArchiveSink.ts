@@ -3,6 +3,7 @@ import type { EmittedRow } from '../../engine/applyBatch';
 import type { OutputSink } from '../../ports/outputSink';
 import { archiveFolder, compactUtc } from './blobPaths';
 import { mapWithConcurrency } from './mapWithConcurrency';
+import { encodeKeyComponent } from '../tables/encodeKeyComponent';
 
 export interface BlobArchiveSinkOptions {
   readonly container: ContainerClient;
@@ -54,7 +55,10 @@ export function blobArchiveSink(options: BlobArchiveSinkOptions): OutputSink {
       const groups = groupBy(rows, (r) => `${r.output}\u0000${archiveFolder(r.output, r.timestampMs)}`);
       await mapWithConcurrency([...groups.values()], concurrency, (g) => {
         const first = g[0]!;
-        return upload(`${archiveFolder(first.output, first.timestampMs)}/events_${unitId}.jsonl`, g);
+        return upload(
+          `${archiveFolder(first.output, first.timestampMs)}/events_${encodeKeyComponent(unitId)}.jsonl`,
+          g,
+        );
       });
     },
   };

@@ -53,14 +53,24 @@ const deltaRowKey = (k: DeltaKey): string =>
   `${deltaPrefix(k.statementIndex, k.bucketMs)}${encodeKeyComponent(k.partitionId)}~${padNumber(k.lastSeq, 20)}`;
 
 function chunk(text: string): Record<string, string> {
+  // Surrogate-pair boundaries can add a property; keep one to spare.
   const n = Math.ceil(text.length / charsPerProperty);
-  if (n > maxChunks) {
+  if (n > maxChunks - 1) {
     throw new RangeError(
-      `entity value: expected at most ${maxChunks * charsPerProperty} characters, received ${text.length}`,
+      `entity value: expected at most ${(maxChunks - 1) * charsPerProperty} characters, received ${text.length}`,
     );
   }
   const out: Record<string, string> = { chunks: String(n) };
-  for (let i = 0; i < n; i++) out[`d${i}`] = text.slice(i * charsPerProperty, (i + 1) * charsPerProperty);
+  // Cut between code points, never inside a surrogate pair.
+  let start = 0;
+  for (let i = 0; start < text.length; i++) {
+    let end = Math.min(start + charsPerProperty, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out[`d${i}`] = text.slice(start, end);
+    out.chunks = String(i + 1);
+    start = end;
+  }
   return out;
 }
 

@@ -52,7 +52,10 @@ describe('blobArchiveSink', () => {
   it('overwrites a window blob when the same rows are written again (no duplicate blobs or lines)', async () => {
     const container = await createContainer('archive');
     const sink = blobArchiveSink({ container, concurrency: 1 });
-    const rows = [row('Clicks', '2024-05-01T12:00:10.000Z', 'a', 1), row('Clicks', '2024-05-01T12:00:20.000Z', 'a', 2)];
+    const rows = [
+      row('Clicks', '2024-05-01T12:00:10.000Z', 'a', 1),
+      row('Clicks', '2024-05-01T12:00:20.000Z', 'a', 2),
+    ];
     await sink.writeWindowRows(rows);
     const first = await readAll(container);
     await sink.writeWindowRows(rows);

@@ -10,7 +10,12 @@ import { createContainer } from '../../../support/engineHarness';
 
 const enc = new TextEncoder();
 
-function letter(partitionId: string, sequenceNumber: number, body: Uint8Array, extra: Partial<DeadLetter> = {}): DeadLetter {
+function letter(
+  partitionId: string,
+  sequenceNumber: number,
+  body: Uint8Array,
+  extra: Partial<DeadLetter> = {},
+): DeadLetter {
   return {
     partitionId,
     sequenceNumber,
@@ -22,7 +27,9 @@ function letter(partitionId: string, sequenceNumber: number, body: Uint8Array, e
   };
 }
 
-async function readAll(container: ContainerClient): Promise<Map<string, { doc: unknown; reason?: string; type?: string }>> {
+async function readAll(
+  container: ContainerClient,
+): Promise<Map<string, { doc: unknown; reason?: string; type?: string }>> {
   const out = new Map<string, { doc: unknown; reason?: string; type?: string }>();
   for await (const b of container.listBlobsFlat({ includeMetadata: true })) {
     const text = (await container.getBlobClient(b.name).downloadToBuffer()).toString('utf8');
@@ -64,7 +71,10 @@ describe('blobDeadLetterStore', () => {
     const container = await createContainer('dead');
     const store = blobDeadLetterStore({ container });
     const a = letter('0', 5, enc.encode('not json'));
-    const b = letter('0', 12, enc.encode('[1,2]'), { reason: 'notAnObject', detail: 'body: expected a JSON object, received an array' });
+    const b = letter('0', 12, enc.encode('[1,2]'), {
+      reason: 'notAnObject',
+      detail: 'body: expected a JSON object, received an array',
+    });
     const c = letter('1', 5, new Uint8Array([0xc3, 0x28]));
     await store.write([a, b, c]);
     const blobs = await readAll(container);
@@ -103,7 +113,9 @@ describe('blobDeadLetterStore', () => {
     await store.write(ids.map((id) => letter(id, 1, enc.encode(id))));
     const blobs = await readAll(container);
     expect(blobs.size).toBe(ids.length);
-    const byPartition = new Map([...blobs.values()].map((v) => [(v.doc as { partitionId: string }).partitionId, v]));
+    const byPartition = new Map(
+      [...blobs.values()].map((v) => [(v.doc as { partitionId: string }).partitionId, v]),
+    );
     expect([...byPartition.keys()].sort()).toEqual([...ids].sort());
     for (const name of blobs.keys()) expect(name).toMatch(/^[A-Za-z0-9_.!-]+\/\d{20}\.json$/);
     for (const id of ids) expect((byPartition.get(id)!.doc as { bodyText: string }).bodyText).toBe(id);

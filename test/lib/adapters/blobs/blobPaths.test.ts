@@ -31,10 +31,14 @@ describe('mapWithConcurrency', () => {
 
   it('rejects with a failure, and rejects a limit that is not a positive integer', async () => {
     await expect(
-      mapWithConcurrency([1, 2, 3], 2, (i) => (i === 2 ? Promise.reject(new Error('boom 2')) : Promise.resolve())),
+      mapWithConcurrency([1, 2, 3], 2, (i) =>
+        i === 2 ? Promise.reject(new Error('boom 2')) : Promise.resolve(),
+      ),
     ).rejects.toThrow('boom 2');
     await expect(mapWithConcurrency([1], 0, () => Promise.resolve())).rejects.toThrow(RangeError);
     await expect(mapWithConcurrency([1], 1.5, () => Promise.resolve())).rejects.toThrow(RangeError);
-    await expect(mapWithConcurrency([], 4, () => Promise.reject(new Error('never')))).resolves.toBeUndefined();
+    await expect(
+      mapWithConcurrency([], 4, () => Promise.reject(new Error('never'))),
+    ).resolves.toBeUndefined();
   });
 });

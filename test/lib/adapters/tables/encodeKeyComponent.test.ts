@@ -61,25 +61,26 @@ function encodeOrRejected(s: string): string {
 }
 
 describe('encodeKeyComponent', () => {
-  it('keeps [A-Za-z0-9_.-] verbatim and escapes everything else as !<utf-8 hex>', () => {
+  it('keeps [A-Za-z0-9_.-] verbatim and escapes every other UTF-16 code unit as ! and 4 hex digits', () => {
     expect(encodeKeyComponent('Abc_09.-z')).toBe('Abc_09.-z');
     expect(encodeKeyComponent('')).toBe('');
-    expect(encodeKeyComponent('a/b')).toBe('a!2fb');
-    expect(encodeKeyComponent('\\#?')).toBe('!5c!23!3f');
-    expect(encodeKeyComponent('!')).toBe('!21');
-    expect(encodeKeyComponent('~')).toBe('!7e');
-    expect(encodeKeyComponent('\u0000\u007f')).toBe('!00!7f');
-    expect(encodeKeyComponent('é')).toBe('!c3!a9');
-    expect(encodeKeyComponent('\u{1F600}')).toBe('!f0!9f!98!80');
+    expect(encodeKeyComponent('a/b')).toBe('a!002fb');
+    expect(encodeKeyComponent('\\#?')).toBe('!005c!0023!003f');
+    expect(encodeKeyComponent('!')).toBe('!0021');
+    expect(encodeKeyComponent('~')).toBe('!007e');
+    expect(encodeKeyComponent('\u0000\u007f')).toBe('!0000!007f');
+    expect(encodeKeyComponent('é')).toBe('!00e9');
+    expect(encodeKeyComponent('\u{1F600}')).toBe('!d83d!de00');
+    expect(encodeKeyComponent('\uD800')).toBe('!d800');
   });
 
   it('shortens long encodings to a prefix, !h and a SHA-256', () => {
     const long = encodeKeyComponent('x'.repeat(201));
     expect(long).toMatch(/^x{100}!h[0-9a-f]{64}$/);
     expect(encodeKeyComponent('x'.repeat(200))).toBe('x'.repeat(200));
-    // 67 escaped characters need 201 output characters.
-    expect(encodeKeyComponent('/'.repeat(67))).toMatch(/^(!2f){33}!!h[0-9a-f]{64}$/);
-    expect(encodeKeyComponent('/'.repeat(66))).toBe('!2f'.repeat(66));
+    // 41 escaped characters need 205 output characters; 40 fit in 200.
+    expect(encodeKeyComponent('/'.repeat(41))).toMatch(/^(!002f){20}!h[0-9a-f]{64}$/);
+    expect(encodeKeyComponent('/'.repeat(40))).toBe('!002f'.repeat(40));
   });
 
   it('only produces characters that are safe in table keys, within the length bound', () => {

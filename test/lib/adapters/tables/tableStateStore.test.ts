@@ -9,7 +9,11 @@ import {
 import { StateConflictError, type StateOp, type StoredDelta } from '../../../../src/lib/ports/stateStore';
 import { createStateTable, freshStore, listEntities } from '../../../support/engineHarness';
 
-function progress(partitionId: string, lastSeq: number, watermarkMs: number | null = null): PartitionProgress {
+function progress(
+  partitionId: string,
+  lastSeq: number,
+  watermarkMs: number | null = null,
+): PartitionProgress {
   return { ...createPartitionProgress(partitionId), lastSeq, watermarkMs };
 }
 
@@ -51,7 +55,11 @@ describe('TableStateStore', () => {
     const d1 = delta('0', 10_000, 9);
     const d2 = delta('0', 20_000, 9);
     const d3 = delta('1', 10_000, 4);
-    const fin: FinalizerState = { finalizedThroughMs: 5000, rowsEmitted: { Out: 3 }, openSessions: { 1: '[]' } };
+    const fin: FinalizerState = {
+      finalizedThroughMs: 5000,
+      rowsEmitted: { Out: 3 },
+      openSessions: { 1: '[]' },
+    };
     const result = await store.commit([
       { kind: 'putProgress', progress: progress('0', 9, 1234), etag: undefined },
       { kind: 'putProgress', progress: progress('1', 4, 999), etag: undefined },
@@ -73,10 +81,25 @@ describe('TableStateStore', () => {
     const meta = await store.readMeta();
     expect(meta.finalizer).toEqual({ value: fin, etag: result.finalizerEtag });
     expect([...meta.progress.keys()].sort()).toEqual(['0', '1']);
-    expect(meta.progress.get('1')).toEqual({ value: progress('1', 4, 999), etag: result.progressEtags.get('1') });
+    expect(meta.progress.get('1')).toEqual({
+      value: progress('1', 4, 999),
+      etag: result.progressEtags.get('1'),
+    });
+
+    expect(p0.finalizer).toEqual({ value: fin, etag: result.finalizerEtag });
+    expect(await store.readFinalizer()).toEqual({ value: fin, etag: result.finalizerEtag });
 
     const missing = await store.loadPartition('2');
-    expect(missing).toEqual({ progress: undefined, deltas: [] });
+    expect(missing.progress).toBeUndefined();
+    expect(missing.deltas).toEqual([]);
+    expect(missing.finalizer).toEqual({ value: fin, etag: result.finalizerEtag });
+  });
+
+  it('reads no finalizer before one is written', async () => {
+    const { store } = await freshStore();
+    expect(await store.readFinalizer()).toBeUndefined();
+    expect((await store.loadPartition('0')).finalizer).toBeUndefined();
+    expect((await store.readMeta()).finalizer).toBeUndefined();
   });
 
   it('returns no ETags and writes nothing for an empty commit', async () => {
@@ -122,7 +145,10 @@ describe('TableStateStore', () => {
     expect((await a.loadPartition('1')).deltas).toEqual([delta('1', 10_000, 1)]);
     expect((await a.loadPartition('1')).progress?.value.lastSeq).toBe(1);
     expect((await b.loadPartition('1')).deltas).toEqual([delta('1', 10_000, 5)]);
-    expect(sortDeltas(await a.readDeltas(0, 0, 20_000))).toEqual([delta('1', 10_000, 1), delta('11', 10_000, 1)]);
+    expect(sortDeltas(await a.readDeltas(0, 0, 20_000))).toEqual([
+      delta('1', 10_000, 1),
+      delta('11', 10_000, 1),
+    ]);
     expect(await b.readDeltas(0, 0, 20_000)).toEqual([delta('1', 10_000, 5)]);
     expect([...(await b.readMeta()).progress.keys()]).toEqual(['1']);
   });
@@ -137,7 +163,9 @@ describe('TableStateStore', () => {
   describe('conflicts', () => {
     it('updates progress with the current ETag and rejects a stale one', async () => {
       const { store } = await freshStore();
-      const first = await store.commit([{ kind: 'putProgress', progress: progress('0', 1), etag: undefined }]);
+      const first = await store.commit([
+        { kind: 'putProgress', progress: progress('0', 1), etag: undefined },
+      ]);
       const etag1 = first.progressEtags.get('0')!;
       const second = await store.commit([{ kind: 'putProgress', progress: progress('0', 2), etag: etag1 }]);
       const etag2 = second.progressEtags.get('0')!;
@@ -187,15 +215,33 @@ describe('TableStateStore', () => {
       await store.commit([createDelta(d)]);
       await store.commit([{ kind: 'deleteDelta', key: d }]);
       expect((await store.loadPartition('0')).deltas).toEqual([]);
-      await expect(store.commit([{ kind: 'deleteDelta', key: d }])).rejects.toBeInstanceOf(StateConflictError);
+      await expect(store.commit([{ kind: 'deleteDelta', key: d }])).rejects.toBeInstanceOf(
+        StateConflictError,
+      );
     });
+  });
+
+  it('does not report a missing table as a lost race', async () => {
+    const table = await createStateTable();
+    await table.deleteTable();
+    const store = new TableStateStore({ client: table, jobName: 'job' });
+    const error: unknown = await store
+      .commit([{ kind: 'putProgress', progress: progress('0', 1), etag: undefined }])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(StateConflictError);
   });
 
   describe('atomicity', () => {
     it('leaves nothing of a commit whose last operation fails (stale ETag)', async () => {
       const { table, store } = await freshStore();
       const r = await store.commit([{ kind: 'putProgress', progress: progress('0', 1), etag: undefined }]);
-      await store.commit([{ kind: 'putProgress', progress: progress('0', 2), etag: r.progressEtags.get('0') }]);
+      await store.commit([
+        { kind: 'putProgress', progress: progress('0', 2), etag: r.progressEtags.get('0') },
+      ]);
       const before = await tableSnapshot(table);
       await expect(
         store.commit([
@@ -271,8 +317,13 @@ describe('TableStateStore', () => {
       const { store } = await freshStore();
       const rowsEmitted: Record<string, number> = {};
       for (let i = 0; i < 4000; i++) rowsEmitted[`output-${i}-${'x'.repeat(20)}`] = i;
-      const p: PartitionProgress = { ...progress('0', 123_456, 98_765), counters: { ...progress('0', 0).counters, rowsEmitted } };
-      const openSessions: Record<number, string> = { 0: JSON.stringify(Array.from({ length: 5000 }, (_, i) => [`user-${i}`, i])) };
+      const p: PartitionProgress = {
+        ...progress('0', 123_456, 98_765),
+        counters: { ...progress('0', 0).counters, rowsEmitted },
+      };
+      const openSessions: Record<number, string> = {
+        0: JSON.stringify(Array.from({ length: 5000 }, (_, i) => [`user-${i}`, i])),
+      };
       const f: FinalizerState = { finalizedThroughMs: 42, rowsEmitted, openSessions };
       expect(JSON.stringify(p).length).toBeGreaterThan(60_000);
       expect(JSON.stringify(f).length).toBeGreaterThan(60_000);
@@ -288,9 +339,9 @@ describe('TableStateStore', () => {
 
     it('rejects a value too large for one entity without writing anything', async () => {
       const { table, store } = await freshStore();
-      await expect(store.commit([createDelta(delta('0', 0, 1, 'x'.repeat(16 * 30_000 + 1)))])).rejects.toThrow(
-        RangeError,
-      );
+      await expect(
+        store.commit([createDelta(delta('0', 0, 1, 'x'.repeat(16 * 30_000 + 1)))]),
+      ).rejects.toThrow(RangeError);
       await expect(
         store.commit([
           { kind: 'putProgress', progress: progress('0', 1), etag: undefined },

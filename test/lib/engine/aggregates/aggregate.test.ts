@@ -13,12 +13,21 @@ import {
 } from '../../../../src/lib/engine/aggregates/aggregate';
 import { correctlyRoundedSum } from '../../../support/exactRational';
 
-const allKinds: readonly AggregateKind[] = ['countStar', 'count', 'countDistinct', 'sum', 'avg', 'min', 'max'];
+const allKinds: readonly AggregateKind[] = [
+  'countStar',
+  'count',
+  'countDistinct',
+  'sum',
+  'avg',
+  'min',
+  'max',
+];
 
 const onePass = (kind: AggregateKind, values: readonly unknown[]): Partial =>
   values.reduce<Partial>((p, v) => addToPartial(kind, p, v), createPartial(kind));
 
-const resultOf = (kind: AggregateKind, values: readonly unknown[]): unknown => partialResult(kind, onePass(kind, values));
+const resultOf = (kind: AggregateKind, values: readonly unknown[]): unknown =>
+  partialResult(kind, onePass(kind, values));
 
 /** Stores a partial as the Table state store does (JSON text) and reads it back. */
 const roundTrip = (kind: AggregateKind, p: Partial): Partial =>
@@ -35,9 +44,19 @@ describe('aggregate results', () => {
     ['COUNT(DISTINCT x) tells 1 from "1" and from true', 'countDistinct', [1, '1', true, 1, '1', true], 3],
     ['COUNT(DISTINCT x) counts 0 and -0 once', 'countDistinct', [0, -0], 1],
     ['COUNT(DISTINCT x) compares strings case-sensitively', 'countDistinct', ['a', 'A', 'a'], 2],
-    ['COUNT(DISTINCT x) compares datetimes by instant', 'countDistinct', [new Date(5), new Date(5), new Date(6)], 2],
+    [
+      'COUNT(DISTINCT x) compares datetimes by instant',
+      'countDistinct',
+      [new Date(5), new Date(5), new Date(6)],
+      2,
+    ],
     ['COUNT(DISTINCT x) tells a datetime from its epoch number', 'countDistinct', [new Date(5), 5], 2],
-    ['COUNT(DISTINCT x) compares records by their JSON', 'countDistinct', [{ a: 1 }, { a: 1 }, { a: 2 }, [1]], 3],
+    [
+      'COUNT(DISTINCT x) compares records by their JSON',
+      'countDistinct',
+      [{ a: 1 }, { a: 1 }, { a: 2 }, [1]],
+      3,
+    ],
     ['SUM ignores NULLs', 'sum', [1, null, 2.5, undefined], 3.5],
     ['SUM ignores values that are not numbers', 'sum', [1, '2', true, { v: 3 }], 1],
     ['SUM of nothing is NULL', 'sum', [], null],
@@ -54,7 +73,12 @@ describe('aggregate results', () => {
     ['MIN compares strings ordinally (upper case before lower case)', 'min', ['b', 'a', 'B'], 'B'],
     ['MAX compares strings ordinally', 'max', ['b', 'a', 'B'], 'b'],
     ['MIN over mixed types: booleans rank lowest', 'min', [3, 'a', true, new Date(0)], true],
-    ['MAX over mixed types: strings rank above datetimes and numbers', 'max', [3, 'a', true, new Date(0)], 'a'],
+    [
+      'MAX over mixed types: strings rank above datetimes and numbers',
+      'max',
+      [3, 'a', true, new Date(0)],
+      'a',
+    ],
     ['MAX over mixed types: records rank above strings', 'max', ['z', { a: 1 }], { a: 1 }],
     ['MIN of false and true is false', 'min', [true, false], false],
     ['MAX over numbers and datetimes: datetimes rank above numbers', 'max', [1e15, new Date(0)], new Date(0)],
@@ -98,14 +122,23 @@ const anyValue = fc.oneof(
 describe('merging partials', () => {
   it('gives the one-pass result for every kind, any split and either merge direction (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...allKinds), fc.array(anyValue, { maxLength: 40 }), fc.nat(), (kind, values, cut) => {
-        const at = cut % (values.length + 1);
-        const expected = resultOf(kind, values);
-        const left = onePass(kind, values.slice(0, at));
-        const right = onePass(kind, values.slice(at));
-        expect(partialResult(kind, mergePartials(kind, onePass(kind, values.slice(0, at)), right))).toEqual(expected);
-        expect(partialResult(kind, mergePartials(kind, onePass(kind, values.slice(at)), left))).toEqual(expected);
-      }),
+      fc.property(
+        fc.constantFrom(...allKinds),
+        fc.array(anyValue, { maxLength: 40 }),
+        fc.nat(),
+        (kind, values, cut) => {
+          const at = cut % (values.length + 1);
+          const expected = resultOf(kind, values);
+          const left = onePass(kind, values.slice(0, at));
+          const right = onePass(kind, values.slice(at));
+          expect(partialResult(kind, mergePartials(kind, onePass(kind, values.slice(0, at)), right))).toEqual(
+            expected,
+          );
+          expect(partialResult(kind, mergePartials(kind, onePass(kind, values.slice(at)), left))).toEqual(
+            expected,
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });

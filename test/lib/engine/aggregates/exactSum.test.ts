@@ -8,7 +8,11 @@ import {
   roundExactSum,
   type ExactSum,
 } from '../../../../src/lib/engine/aggregates/exactSum';
-import { correctlyRoundedSum, doubleToScaledBigInt, roundScaledToDouble } from '../../../support/exactRational';
+import {
+  correctlyRoundedSum,
+  doubleToScaledBigInt,
+  roundScaledToDouble,
+} from '../../../support/exactRational';
 
 const sumOf = (values: readonly number[]): ExactSum => {
   const s = createExactSum();
@@ -94,7 +98,11 @@ describe('ExactSum', () => {
   it.each([
     ['0.1 + 0.2 rounds once, like a single IEEE addition', [0.1, 0.2], 0.30000000000000004],
     ['a small value between two huge ones that cancel survives', [1e100, 1, -1e100], 1],
-    ['many small values that naive summation loses against a large one', [2 ** 53, ...Array<number>(8).fill(1)], 2 ** 53 + 8],
+    [
+      'many small values that naive summation loses against a large one',
+      [2 ** 53, ...Array<number>(8).fill(1)],
+      2 ** 53 + 8,
+    ],
     ['a round-half-even tie pushed up by a lower partial', [2 ** 53, 1, 1e-300], 2 ** 53 + 2],
     ['a round-half-even tie kept down when nothing pushes it', [2 ** 53, 1], 2 ** 53],
     ['a round-half-even tie pushed down by a negative lower partial', [2 ** 53 + 2, 1, -1e-300], 2 ** 53 + 2],
@@ -128,7 +136,9 @@ describe('ExactSum', () => {
     const values = [Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE];
     expect(correctlyRoundedSum(values)).toBe(Number.MAX_VALUE);
     expect(roundExactSum(sumOf(values))).toBe(Number.MAX_VALUE);
-    expect(roundExactSum(sumOf([Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_VALUE]))).toBe(Number.MAX_VALUE);
+    expect(roundExactSum(sumOf([Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_VALUE]))).toBe(
+      Number.MAX_VALUE,
+    );
   });
 
   it('keeps partials finite, non-zero and increasing in magnitude, and their sum exact (property)', () => {
