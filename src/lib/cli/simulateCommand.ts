@@ -80,7 +80,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  * stdout, or into an event hub (partition key = userId, in `EventDataBatch`es), with ground-truth labels of
  * the injected incidents. See {@link simulateUsage} for the flags.
  *
- * @returns The exit code: 0 on success, 2 on a usage error, 1 when the output file cannot be written.
+ * @returns The exit code: 0 on success, 2 on a usage error, 1 when the output file cannot be written or
+ * sending to the event hub fails.
  */
 export async function simulateCommand(
   argv: readonly string[],
@@ -228,6 +229,11 @@ export async function simulateCommand(
       }
     }
     await sink.flush();
+  } catch (error) {
+    if (!toEventHub || !(error instanceof Error) || error instanceof RangeError) throw error;
+    // Network, authorization or quota trouble (after the SDK's own retries): one line, not a stack trace.
+    stderr(`clickpulse simulate: ${sink.description()}; sending failed: ${error.message}\n`);
+    return 1;
   } finally {
     await sink.close();
   }

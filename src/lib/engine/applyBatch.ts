@@ -54,6 +54,9 @@ export interface StatementLayout {
   readonly storageBucketOf: (fine: number) => number;
   /** The most storage buckets one event can touch. */
   readonly maxBucketsPerEvent: number;
+  /** For windows where an event has exactly one fine time: that time, without allocating a list. */
+  readonly singleFineTime?: (t: number) => number;
+  readonly hasDistinct: boolean;
 }
 
 /** Storage bucket span of windows whose fine time is the event time: few rows per commit, range-readable. */
@@ -63,12 +66,25 @@ export function statementLayout(s: CompiledStatement): StatementLayout {
   const kinds = s.aggregates.map((a) => a.kind);
   const w = s.window;
   if (!w) throw new TypeError(`statement ${s.index}: a layout exists only for GROUP BY statements`);
+  const hasDistinct = kinds.includes('countDistinct');
+  // Windows whose fine time is the event time itself, stored in buckets of `span`.
+  const atEventTime = (span: number): StatementLayout => ({
+    kinds,
+    hasDistinct,
+    fineTimes: (t) => [t],
+    singleFineTime: (t) => t,
+    storageBucketOf: (f) => ceilToGrid(f, span, 0),
+    maxBucketsPerEvent: 1,
+  });
   switch (w.kind) {
     case 'tumbling': {
       const offset = w.offsetInMs ?? 0;
+      const end = (t: number): number => ceilToGrid(t, w.sizeInMs, offset);
       return {
         kinds,
-        fineTimes: (t) => [ceilToGrid(t, w.sizeInMs, offset)],
+        hasDistinct,
+        fineTimes: (t) => [end(t)],
+        singleFineTime: end,
         storageBucketOf: (f) => f,
         maxBucketsPerEvent: 1,
       };
@@ -77,32 +93,18 @@ export function statementLayout(s: CompiledStatement): StatementLayout {
       const offset = w.offsetInMs ?? 0;
       return {
         kinds,
+        hasDistinct,
         fineTimes: (t) => containingWindowEnds(t, w.sizeInMs, w.hopInMs, offset),
         storageBucketOf: (f) => f,
         maxBucketsPerEvent: Math.ceil(w.sizeInMs / w.hopInMs),
       };
     }
     case 'sliding':
-      return {
-        kinds,
-        fineTimes: (t) => [t],
-        storageBucketOf: (f) => ceilToGrid(f, w.sizeInMs, 0),
-        maxBucketsPerEvent: 1,
-      };
+      return atEventTime(w.sizeInMs);
     case 'session':
-      return {
-        kinds,
-        fineTimes: (t) => [t],
-        storageBucketOf: (f) => ceilToGrid(f, w.timeoutInMs, 0),
-        maxBucketsPerEvent: 1,
-      };
+      return atEventTime(w.timeoutInMs);
     case 'snapshot':
-      return {
-        kinds,
-        fineTimes: (t) => [t],
-        storageBucketOf: (f) => ceilToGrid(f, snapshotBucketSpanInMs, 0),
-        maxBucketsPerEvent: 1,
-      };
+      return atEventTime(snapshotBucketSpanInMs);
   }
 }
 
@@ -212,8 +214,10 @@ export function applyBatch(
     const watermark = progress.watermarkMs ?? Number.NEGATIVE_INFINITY;
     let t: number;
     if (input.timestampBy) {
-      const raw = input.timestampBy({ record, timestampMs: arrival });
-      const eventTime = toEpochMs(raw);
+      const raw = input.timestampIsContractEventTime
+        ? undefined
+        : input.timestampBy({ record, timestampMs: arrival });
+      const eventTime = input.timestampIsContractEventTime ? decoded.contractEventTimeMs : toEpochMs(raw);
       if (eventTime === undefined) {
         deadLetter(
           m,
@@ -267,10 +271,39 @@ export function applyBatch(
   closeUnit();
   return units;
 
+  function addTo(
+    deltas: StatementDeltas,
+    layout: StatementLayout,
+    fine: number,
+    key: string,
+    keyValues: readonly unknown[],
+    values: readonly unknown[],
+  ): void {
+    const b = layout.storageBucketOf(fine);
+    let bucket = deltas.get(b);
+    if (!bucket) {
+      deltas.set(b, (bucket = new Map<number, Map<string, GroupAccumulator>>()));
+      unit.rows++;
+    }
+    let groups = bucket.get(fine);
+    if (!groups) bucket.set(fine, (groups = new Map<string, GroupAccumulator>()));
+    let acc = groups.get(key);
+    if (!acc) {
+      groups.set(key, (acc = createGroupAccumulator(keyValues, layout.kinds)));
+      unit.chars += 32 + key.length + 16 * layout.kinds.length;
+    }
+    accumulate(acc, layout.kinds, values);
+    if (layout.hasDistinct) {
+      for (let a = 0; a < layout.kinds.length; a++) {
+        if (layout.kinds[a] === 'countDistinct') unit.chars += 8 + String(values[a]).length;
+      }
+    }
+  }
+
   function applyToStatements(record: EventRecord, t: number): void {
+    const ctx = { record, timestampMs: t };
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i]!;
-      const ctx = { record, timestampMs: t };
       if (s.where && s.where(ctx) !== true) continue;
       const layout = layouts[i];
       if (!layout) {
@@ -284,24 +317,11 @@ export function applyBatch(
       const values = s.aggregates.map((a) => (a.arg ? a.arg(ctx) : null));
       let deltas = unit.deltas.get(i);
       if (!deltas) unit.deltas.set(i, (deltas = new Map<number, Bucket>()));
-      for (const fine of layout.fineTimes(t)) {
-        const b = layout.storageBucketOf(fine);
-        let bucket = deltas.get(b);
-        if (!bucket) {
-          deltas.set(b, (bucket = new Map<number, Map<string, GroupAccumulator>>()));
-          unit.rows++;
-        }
-        let groups = bucket.get(fine);
-        if (!groups) bucket.set(fine, (groups = new Map<string, GroupAccumulator>()));
-        let acc = groups.get(key);
-        if (!acc) {
-          groups.set(key, (acc = createGroupAccumulator(keyValues, layout.kinds)));
-          unit.chars += 32 + key.length + 16 * layout.kinds.length;
-        }
-        accumulate(acc, layout.kinds, values);
-        for (let a = 0; a < layout.kinds.length; a++) {
-          if (layout.kinds[a] === 'countDistinct') unit.chars += 8 + String(values[a]).length;
-        }
+      const single = layout.singleFineTime;
+      if (single) {
+        addTo(deltas, layout, single(t), key, keyValues, values);
+      } else {
+        for (const fine of layout.fineTimes(t)) addTo(deltas, layout, fine, key, keyValues, values);
       }
     }
   }

@@ -15,6 +15,8 @@ export interface CompiledInput {
   readonly name: string;
   /** Evaluates TIMESTAMP BY; absent when arrival time is the event time. */
   readonly timestampBy: Evaluator | undefined;
+  /** True when TIMESTAMP BY is the clickstream contract's own eventTime field, which decoding parses. */
+  readonly timestampIsContractEventTime: boolean;
   readonly contract: 'clickstream' | 'none';
   readonly maxEventSizeInBytes: number;
 }
@@ -148,6 +150,11 @@ export function compileJob(definition: JobDefinition): CompiledJob {
     input: {
       name: input.name,
       timestampBy: input.timestampBy ? compileExpr(input.timestampBy) : undefined,
+      timestampIsContractEventTime:
+        input.contract === 'clickstream' &&
+        input.timestampBy?.kind === 'field' &&
+        input.timestampBy.path.length === 1 &&
+        input.timestampBy.path[0]!.toLowerCase() === 'eventtime',
       contract: input.contract,
       maxEventSizeInBytes: input.maxEventSizeInBytes ?? defaultMaxEventSizeInBytes,
     },

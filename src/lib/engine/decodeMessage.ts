@@ -4,7 +4,12 @@ import type { DeadLetterReason } from './state/engineCounters';
 import type { EventRecord } from './values';
 
 export type DecodeResult =
-  | { readonly ok: true; readonly record: EventRecord }
+  | {
+      readonly ok: true;
+      readonly record: EventRecord;
+      /** The contract's eventTime, already parsed (epoch ms), when the input has the clickstream contract. */
+      readonly contractEventTimeMs?: number;
+    }
   | { readonly ok: false; readonly reason: DeadLetterReason; readonly detail: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -70,7 +75,11 @@ export function decodeMessage(input: CompiledInput, body: unknown): DecodeResult
   if (input.contract === 'clickstream') {
     const result = validateClickEvent(value);
     if (!result.ok) return { ok: false, reason: 'contractViolation', detail: result.problems.join('; ') };
-    return { ok: true, record: result.event as unknown as EventRecord };
+    return {
+      ok: true,
+      record: result.event as unknown as EventRecord,
+      contractEventTimeMs: result.eventTimeMs,
+    };
   }
   return { ok: true, record: value as EventRecord };
 }

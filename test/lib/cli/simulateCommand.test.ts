@@ -206,6 +206,22 @@ describe('simulateCommand', () => {
       expect(r.stdout).toMatch(/output:\s+event hub clicks: 3000 events sent in \d+ batches/);
     });
 
+    it('exits 1 with one line when sending fails, and still closes the connection', async () => {
+      const producer = new FakeProducer(
+        20,
+        () => 0,
+        () => Promise.reject(new Error('Unauthorized access')),
+      );
+      const r = await run(['--connection', CONNECTION, '--events', '100'], {
+        createProducer: () => producer,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        'clickpulse simulate: event hub clicks: 0 events sent in 0 batches; sending failed: Unauthorized access\n',
+      );
+      expect(producer.closed).toBe(true);
+    });
+
     it('passes --namespace and --event-hub to the producer (DefaultAzureCredential)', async () => {
       let connection: EventHubsConnection | undefined;
       const r = await run(['--namespace', 'shop', '--event-hub', 'clicks', '--events', '10'], {

@@ -63,13 +63,17 @@ function problemsOf(value: unknown): readonly string[] {
 describe('validateClickEvent', () => {
   describe('required fields', () => {
     it.each(CLICK_EVENT_TYPES)('accepts the minimal %s event and returns it unchanged', (type) => {
-      expect(validateClickEvent(MINIMAL_EVENTS[type])).toEqual({ ok: true, event: MINIMAL_EVENTS[type] });
+      expect(validateClickEvent(MINIMAL_EVENTS[type])).toEqual({
+        ok: true,
+        event: MINIMAL_EVENTS[type],
+        eventTimeMs: Date.parse(MINIMAL_EVENTS[type].eventTime),
+      });
     });
 
     it('accepts an event with every field and returns the fields in canonical order', () => {
       const shuffled = Object.fromEntries(Object.entries(FULL_EVENT).reverse());
       const result = validateClickEvent(shuffled);
-      expect(result).toEqual({ ok: true, event: FULL_EVENT });
+      expect(result).toEqual({ ok: true, event: FULL_EVENT, eventTimeMs: Date.parse(FULL_EVENT.eventTime) });
       expect(result.ok && Object.keys(result.event)).toEqual(Object.keys(FULL_EVENT));
     });
 
@@ -123,7 +127,11 @@ describe('validateClickEvent', () => {
 
     it('treats a null optional field as absent and leaves it out', () => {
       const result = validateClickEvent({ ...MINIMAL_EVENTS.click, sessionId: null, price: null });
-      expect(result).toEqual({ ok: true, event: MINIMAL_EVENTS.click });
+      expect(result).toEqual({
+        ok: true,
+        event: MINIMAL_EVENTS.click,
+        eventTimeMs: Date.parse(MINIMAL_EVENTS.click.eventTime),
+      });
       expect(result.ok && 'sessionId' in result.event).toBe(false);
     });
 
@@ -196,6 +204,7 @@ describe('validateClickEvent', () => {
       expect(validateClickEvent(value)).toEqual({
         ok: true,
         event: { eventId: 'e', eventType: 'click', eventTime: COMMON.eventTime, userId: 'u', productId: 'p' },
+        eventTimeMs: Date.parse(COMMON.eventTime),
       });
     });
 
@@ -245,7 +254,11 @@ describe('validateClickEvent', () => {
         tags: [1, 2],
       };
       const result = validateClickEvent({ ...extras, ...MINIMAL_EVENTS.click });
-      expect(result).toEqual({ ok: true, event: { ...MINIMAL_EVENTS.click, ...extras } });
+      expect(result).toEqual({
+        ok: true,
+        event: { ...MINIMAL_EVENTS.click, ...extras },
+        eventTimeMs: Date.parse(MINIMAL_EVENTS.click.eventTime),
+      });
       expect(result.ok && Object.keys(result.event)).toEqual([
         ...Object.keys(MINIMAL_EVENTS.click).sort(byCanonicalOrder),
         ...Object.keys(extras),
