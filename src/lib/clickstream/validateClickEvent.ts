@@ -144,15 +144,25 @@ export function validateClickEvent(value: unknown): ValidationResult {
   const originalNames: (string | undefined)[] = new Array<string | undefined>(CLICK_EVENT_FIELD_NAMES.length);
   let extraNames: string[] | undefined;
   let duplicateNamesByIndex: Map<number, string[]> | undefined;
+  // True while the record is already in canonical form (canonical names in canonical order, no nulls,
+  // no extra fields): then, valid, it is returned as it is, which spares the hot path a copy.
+  let canonical = true;
+  let lastIndex = -1;
   for (const name of Object.keys(record)) {
-    if (record[name] === undefined) {
+    const fieldValue = record[name];
+    if (fieldValue === undefined) {
+      canonical = false;
       continue; // not expressible in JSON; an own property holding undefined is absent
     }
-    const index = FIELD_INDEX_BY_NAME.get(name) ?? FIELD_INDEX_BY_LOWER_CASE_NAME.get(name.toLowerCase());
+    const exactIndex = FIELD_INDEX_BY_NAME.get(name);
+    const index = exactIndex ?? FIELD_INDEX_BY_LOWER_CASE_NAME.get(name.toLowerCase());
     if (index === undefined) {
+      canonical = false;
       (extraNames ??= []).push(name);
       continue;
     }
+    if (exactIndex === undefined || index <= lastIndex || fieldValue === null) canonical = false;
+    lastIndex = index;
     const previous = originalNames[index];
     if (previous === undefined) {
       originalNames[index] = name;
@@ -177,14 +187,16 @@ export function validateClickEvent(value: unknown): ValidationResult {
   const typeMask = typeof rawType === 'string' ? (REQUIRED_MASK_BY_TYPE.get(rawType) ?? 0) : 0;
   const requiredMask = ALWAYS_REQUIRED_MASK | typeMask;
 
-  const event: Record<string, unknown> = {};
+  // A record already in canonical form is returned as it is: no copy to build.
+  const event: Record<string, unknown> | undefined = canonical ? undefined : {};
   let eventTimeMs = Number.NaN;
   for (let index = 0; index < CLICK_EVENT_FIELD_NAMES.length; index++) {
+    const originalName = originalNames[index];
+    if (originalName === undefined && (requiredMask & (1 << index)) === 0) continue; // absent, optional
     const name = CLICK_EVENT_FIELD_NAMES[index] as ClickEventFieldName;
     const rule = FIELD_RULE_BY_INDEX[index] as FieldRule;
-    const originalName = originalNames[index];
     const fieldValue = originalName === undefined ? undefined : record[originalName];
-    if (duplicateNamesByIndex?.has(index) === true) {
+    if (duplicateNamesByIndex !== undefined && duplicateNamesByIndex.has(index)) {
       continue; // reported below
     }
     if (fieldValue === undefined || fieldValue === null) {
@@ -215,7 +227,7 @@ export function validateClickEvent(value: unknown): ValidationResult {
       );
       continue;
     }
-    event[name] = fieldValue;
+    if (event) event[name] = fieldValue;
   }
 
   if (duplicateNamesByIndex !== undefined) {
@@ -242,6 +254,9 @@ export function validateClickEvent(value: unknown): ValidationResult {
   }
   if (problems.length > 0) {
     return { ok: false, problems };
+  }
+  if (!event) {
+    return { ok: true, event: record as unknown as ClickEvent & ClickEventExtraFields, eventTimeMs };
   }
   if (extraNames === undefined) {
     return { ok: true, event: event as unknown as ClickEvent & ClickEventExtraFields, eventTimeMs };

@@ -29,7 +29,13 @@ export function bodyBytes(body: unknown): Uint8Array {
 export function decodeMessage(input: CompiledInput, body: unknown): DecodeResult {
   let value: unknown;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: short strings need no exact count.
+    const size =
+      typeof body === 'string'
+        ? body.length * 3 <= input.maxEventSizeInBytes
+          ? 0
+          : Buffer.byteLength(body, 'utf8')
+        : body.byteLength;
     if (size > input.maxEventSizeInBytes) {
       return {
         ok: false,

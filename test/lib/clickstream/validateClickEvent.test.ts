@@ -66,14 +66,18 @@ describe('validateClickEvent', () => {
       expect(validateClickEvent(MINIMAL_EVENTS[type])).toEqual({
         ok: true,
         event: MINIMAL_EVENTS[type],
-        eventTimeMs: Date.parse(MINIMAL_EVENTS[type].eventTime),
+        eventTimeMs: Date.parse(COMMON.eventTime),
       });
     });
 
     it('accepts an event with every field and returns the fields in canonical order', () => {
       const shuffled = Object.fromEntries(Object.entries(FULL_EVENT).reverse());
       const result = validateClickEvent(shuffled);
-      expect(result).toEqual({ ok: true, event: FULL_EVENT, eventTimeMs: Date.parse(FULL_EVENT.eventTime) });
+      expect(result).toEqual({
+        ok: true,
+        event: FULL_EVENT,
+        eventTimeMs: Date.UTC(2024, 4, 1, 12, 0, 0, 123),
+      });
       expect(result.ok && Object.keys(result.event)).toEqual(Object.keys(FULL_EVENT));
     });
 
@@ -130,7 +134,7 @@ describe('validateClickEvent', () => {
       expect(result).toEqual({
         ok: true,
         event: MINIMAL_EVENTS.click,
-        eventTimeMs: Date.parse(MINIMAL_EVENTS.click.eventTime),
+        eventTimeMs: Date.parse(COMMON.eventTime),
       });
       expect(result.ok && 'sessionId' in result.event).toBe(false);
     });
@@ -257,7 +261,7 @@ describe('validateClickEvent', () => {
       expect(result).toEqual({
         ok: true,
         event: { ...MINIMAL_EVENTS.click, ...extras },
-        eventTimeMs: Date.parse(MINIMAL_EVENTS.click.eventTime),
+        eventTimeMs: Date.parse(COMMON.eventTime),
       });
       expect(result.ok && Object.keys(result.event)).toEqual([
         ...Object.keys(MINIMAL_EVENTS.click).sort(byCanonicalOrder),
