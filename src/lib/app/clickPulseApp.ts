@@ -19,7 +19,7 @@ import { StreamEngine, type BatchSummary } from '../engine/streamEngine';
 import type { Clock } from '../ports/clock';
 import type { DeadLetterStore } from '../ports/deadLetterStore';
 import type { OutputSink } from '../ports/outputSink';
-import { readEventHubBatch } from './eventHubBatch';
+import { readEventHubBatch, type EventHubBatch } from './eventHubBatch';
 import { loadJob } from './loadJob';
 
 /** Per-partition health, as GET /api/health reports it. */
@@ -41,12 +41,23 @@ export interface HealthReport {
   readonly totals: EngineCounters;
 }
 
+/**
+ * Sees every batch after the engine committed it (per-user entities, anomaly rules, read models).
+ * It runs again when a batch is redelivered, so it must be idempotent (e.g. fence on sequence numbers).
+ * Its failure fails the invocation, and the retry re-runs it; the engine skips what it applied.
+ */
+export interface BatchObserver {
+  observe(batch: EventHubBatch, summary: BatchSummary, context: InvocationContext): Promise<void>;
+}
+
 export interface ClickPulseAppOptions {
   readonly settings: AppSettings;
   readonly job: CompiledJob;
   readonly clock?: Clock;
   /** Extra sinks beside the Blob archive (the local runtime adds its terminal summary). */
   readonly extraSinks?: readonly OutputSink[];
+  /** Run after each committed batch, in order. */
+  readonly batchObservers?: readonly BatchObserver[];
   /** Storage SDK retry policy (tests shorten it). */
   readonly storageRetryOptions?: OpenStorageOptions['retryOptions'];
 }
@@ -62,6 +73,7 @@ export class ClickPulseApp {
     readonly engine: StreamEngine,
     private readonly deadLetters: DeadLetterStore,
     private readonly clock: Clock,
+    private readonly batchObservers: readonly BatchObserver[],
   ) {}
 
   static async create(options: ClickPulseAppOptions): Promise<ClickPulseApp> {
@@ -99,7 +111,7 @@ export class ClickPulseApp {
       partitionIds: settings.eventHub.partitionIds,
       idleThresholdInMs: settings.idleThresholdInMs,
     });
-    return new ClickPulseApp(settings, options.job, engine, deadLetters, clock);
+    return new ClickPulseApp(settings, options.job, engine, deadLetters, clock, options.batchObservers ?? []);
   }
 
   /**
@@ -112,6 +124,7 @@ export class ClickPulseApp {
     const started = this.clock.now();
     try {
       const summary = await this.engine.processBatch(batch.partitionId, batch.messages);
+      for (const observer of this.batchObservers) await observer.observe(batch, summary, context);
       const now = this.clock.now();
       context.log('clickpulse.batch', {
         ...summary,
