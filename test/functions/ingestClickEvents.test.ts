@@ -83,6 +83,11 @@ describe('ingestClickEvents', () => {
     ];
     const inv = eventHubInvocation('0', poisoned);
     await ingestClickEventsHandler(inv.bodies, inv.context);
+    // The per-batch log carries the batch's own counters, for Application Insights to chart.
+    const logged = inv.logs.find((l) => l.args[0] === 'clickpulse.batch')!.args[1] as {
+      counters: { inputEvents: number; deadLettered: Record<string, number> };
+    };
+    expect(logged.counters).toMatchObject({ inputEvents: 5, deadLettered: { notJson: 1 } });
     const dead = await blobTexts(cs, app.settings.deadLetterContainer);
     expect([...dead.keys()]).toEqual(['0/00000000000000000002.json']);
     const doc = JSON.parse([...dead.values()][0]!) as {

@@ -23,7 +23,13 @@ import { ceilToGrid } from './windows';
 import { groupKeyOf } from './groupKey';
 import type { InputMessage } from './inputMessage';
 import { bucketFromJson, bucketToJson, mergeBucketInto, type Bucket } from './state/bucket';
-import { addEngineCounters, createEngineCounters, type EngineCounters } from './state/engineCounters';
+import {
+  addEngineCounters,
+  cloneEngineCounters,
+  createEngineCounters,
+  subtractEngineCounters,
+  type EngineCounters,
+} from './state/engineCounters';
 import { createFinalizerState, type FinalizerState } from './state/finalizerState';
 import { openSessionsFromJson, openSessionsToJson } from './state/openSessionsCodec';
 import {
@@ -60,6 +66,8 @@ export interface BatchSummary {
   readonly windowRowsEmitted: number;
   readonly watermarkMs: number | null;
   readonly commits: number;
+  /** What this batch added to the partition's counters (early, late, out of order, dead letters...). */
+  readonly counters: EngineCounters;
 }
 
 interface CachedDelta {
@@ -198,6 +206,7 @@ export class StreamEngine {
     lastSeqBefore: number,
     finalization: PreparedFinalization | undefined,
   ): Promise<BatchSummary> {
+    const countersBefore = cloneEngineCounters(cache.progress.counters);
     const units: CommitUnit[] = applyBatch(this.job, cache.progress, messages, this.clock.now(), this.limits);
     const duplicates = messages.filter((m) => m.sequenceNumber <= lastSeqBefore).length;
     if (units.length === 0 && (duplicates > 0 || finalization)) {
@@ -252,6 +261,7 @@ export class StreamEngine {
       windowRowsEmitted: finalization?.rows ?? 0,
       watermarkMs: cache.progress.watermarkMs,
       commits,
+      counters: subtractEngineCounters(cache.progress.counters, countersBefore),
     };
   }
 

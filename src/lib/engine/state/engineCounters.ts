@@ -63,3 +63,29 @@ export function addEngineCounters(target: EngineCounters, source: EngineCounters
 export function cloneEngineCounters(c: EngineCounters): EngineCounters {
   return addEngineCounters(createEngineCounters(), c);
 }
+
+/** `after - before`, per counter: what one batch added. */
+export function subtractEngineCounters(after: EngineCounters, before: EngineCounters): EngineCounters {
+  const diff = (
+    a: Partial<Record<string, number>>,
+    b: Partial<Record<string, number>>,
+  ): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(a)) {
+      const d = (v ?? 0) - (b[k] ?? 0);
+      if (d !== 0) out[k] = d;
+    }
+    return out;
+  };
+  return {
+    inputEvents: after.inputEvents - before.inputEvents,
+    duplicatesSkipped: after.duplicatesSkipped - before.duplicatesSkipped,
+    early: after.early - before.early,
+    lateAdjusted: after.lateAdjusted - before.lateAdjusted,
+    lateDropped: after.lateDropped - before.lateDropped,
+    outOfOrderAdjusted: after.outOfOrderAdjusted - before.outOfOrderAdjusted,
+    outOfOrderDropped: after.outOfOrderDropped - before.outOfOrderDropped,
+    deadLettered: diff(after.deadLettered, before.deadLettered),
+    rowsEmitted: diff(after.rowsEmitted, before.rowsEmitted),
+  };
+}
