@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { defaultJob, type JobDefinition } from '../engine/job';
-import { LocalRuntime } from '../local/localRuntime';
 import { ReplayInputError } from '../replay/readReplayInput';
 import { runReplay } from '../replay/runReplay';
 import { formatReplaySummary } from './formatReplaySummary';
@@ -107,6 +106,18 @@ async function startCommand(argv: readonly string[]): Promise<number> {
   const users = int('users', values.users, 1, 10_000_000)!;
   const products = int('products', values.products, 1, 1_000_000)!;
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  // Loaded here, not at the top: it registers the Functions handlers, which other commands don't need.
+  // Outside the Functions host, @azure/functions warns that it skips registrations; that is expected
+  // here (the local runtime calls the handlers itself), so those lines are not shown.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && /^WARNING: .*(test mode|Azure Functions runtime)/.test(args[0]))
+      return;
+    warn(...args);
+  };
+  const { LocalRuntime } = await import('../local/localRuntime.js').finally(() => {
+    console.warn = warn;
+  });
   const runtime = new LocalRuntime({
     partitions,
     eventsPerSecond: rate,
