@@ -1,10 +1,33 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { compileQueryFile } from '../asaql/compileQueryFile';
 import { compileJob, type CompiledJob } from '../engine/compileJob';
 import { defaultJob, type JobDefinition } from '../engine/job';
+import { readJobConfig } from '../replay/readJobConfig';
 
-/** The job the app runs: a JSON job definition file, or the seed job. Fails with the file's name. */
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The job the app runs: an ASA query file (.asaql, compiled with the clickstream contract on its input,
+ * and the event-ordering policy of a JobConfig.json beside it when there is one), a JSON job definition,
+ * or the seed job. Compiled and validated at startup: a bad query fails start with file:line:column.
+ */
 export async function loadJob(jobFile: string | undefined): Promise<CompiledJob> {
   if (!jobFile) return compileJob(defaultJob);
+  if (jobFile.toLowerCase().endsWith('.asaql')) {
+    const config = join(dirname(jobFile), 'JobConfig.json');
+    const eventOrdering = (await exists(config)) ? await readJobConfig(config) : undefined;
+    return compileJob(
+      await compileQueryFile(jobFile, {
+        contract: 'clickstream',
+        ...(eventOrdering ? { eventOrdering } : {}),
+      }),
+    );
+  }
   let text: string;
   try {
     text = await readFile(jobFile, 'utf8');

@@ -47,6 +47,26 @@ export const e = {
   }),
 };
 
+/** The direct children of a node. */
+export function directChildren(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'unary':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'call':
+      return [...expr.args];
+    case 'case':
+      return [...expr.branches.flatMap((b) => [b.when, b.then]), ...(expr.otherwise ? [expr.otherwise] : [])];
+    case 'aggregate':
+      return expr.arg ? [expr.arg] : [];
+    case 'literal':
+    case 'field':
+    case 'systemTimestamp':
+      return [];
+  }
+}
+
 /** Calls `visit` on every node of the tree, parents before children. */
 export function walkExpr(expr: Expr, visit: (node: Expr) => void): void {
   visit(expr);

@@ -3,7 +3,7 @@ import {
   defaultEventOrderingPolicy,
   type EventOrderingPolicy,
 } from './eventOrderingPolicy';
-import { containsAggregate, e, type Expr } from './expr';
+import { containsAggregate, directChildren, e, type Expr } from './expr';
 import { windowSpecProblems, type WindowSpec } from './windows';
 
 /**
@@ -194,7 +194,7 @@ function statementProblems(s: StatementDefinition, where: string, inputNames: Re
 }
 
 /** Field references outside aggregates that are not (inside) a GROUP BY key. */
-function ungroupedReferences(expr: Expr, keys: ReadonlySet<string>): string[] {
+export function ungroupedReferences(expr: Expr, keys: ReadonlySet<string>): string[] {
   if (keys.has(exprKey(expr))) return [];
   switch (expr.kind) {
     case 'aggregate':
@@ -208,21 +208,6 @@ function ungroupedReferences(expr: Expr, keys: ReadonlySet<string>): string[] {
       for (const child of directChildren(expr)) found.push(...ungroupedReferences(child, keys));
       return found;
     }
-  }
-}
-
-function directChildren(expr: Expr): Expr[] {
-  switch (expr.kind) {
-    case 'unary':
-      return [expr.operand];
-    case 'binary':
-      return [expr.left, expr.right];
-    case 'call':
-      return [...expr.args];
-    case 'case':
-      return [...expr.branches.flatMap((b) => [b.when, b.then]), ...(expr.otherwise ? [expr.otherwise] : [])];
-    default:
-      return [];
   }
 }
 

@@ -1,4 +1,7 @@
 import { castFailed, castValue, parseAsaType } from './castValue';
+import { dateFunctions } from './dateFunctions';
+import { stringFunctions } from './stringFunctions';
+import { valueFunctions } from './valueFunctions';
 import { scalarToString } from './values';
 
 /** A scalar function callable from a query. Arguments arrive evaluated; NULL in gives NULL out unless noted. */
@@ -19,7 +22,8 @@ const strict =
 export const scalarFunctions: ReadonlyMap<string, ScalarFunction> = new Map<string, ScalarFunction>([
   ['lower', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.toLowerCase()) }],
   ['upper', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.toUpperCase()) }],
-  ['len', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.length) }],
+  // LEN excludes trailing blanks (ASA, T-SQL).
+  ['len', { minArgs: 1, maxArgs: 1, impl: strict(([v]) => str(v)!.replace(/ +$/, '').length) }],
   // CONCAT treats NULL as the empty string, as T-SQL and ASA do.
   ['concat', { minArgs: 1, maxArgs: 64, impl: (args) => args.map((a) => str(a) ?? '').join('') }],
   [
@@ -39,6 +43,9 @@ export const scalarFunctions: ReadonlyMap<string, ScalarFunction> = new Map<stri
     'ceiling',
     { minArgs: 1, maxArgs: 1, impl: strict(([v]) => (typeof v === 'number' ? Math.ceil(v) : null)) },
   ],
+  ...stringFunctions,
+  ...dateFunctions,
+  ...valueFunctions,
 ]);
 
 function castOrNull(value: unknown, typeName: unknown): unknown {

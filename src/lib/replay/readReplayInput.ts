@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { jsonErrorOffset } from './jsonErrorOffset';
+import { LenientJsonError, parseLenientJson } from './parseLenientJson';
 
 /** One input record as read from a file: its raw text and where it was. */
 export interface ReplayRecord {
@@ -36,7 +36,7 @@ async function firstNonBlankChar(path: string): Promise<string | undefined> {
 
 /**
  * Reads a replay input: JSON Lines (one record per line; blank lines skipped), or a file holding one
- * JSON array of records (ASA's test inputs). A line that is not a valid record is still yielded: the
+ * JSON array of records (ASA's test inputs; a trailing comma is accepted). A line that is not a valid record is still yielded: the
  * engine dead-letters it as it would a bad Event Hubs message. A file that cannot be read, or an array
  * file that does not parse, throws a {@link ReplayInputError} naming the file (and line).
  */
@@ -64,10 +64,11 @@ async function* readJsonArray(path: string): AsyncGenerator<ReplayRecord> {
   const text = await readFile(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // ASA accepts a trailing comma in a JSON array input; so does the replay.
+    parsed = parseLenientJson(text);
   } catch (error) {
-    const offset = jsonErrorOffset(text);
-    const where = offset === undefined ? '' : `:${text.slice(0, offset).split('\n').length}`;
+    const line = error instanceof LenientJsonError ? error.line : undefined;
+    const where = line === undefined ? '' : `:${line}`;
     throw new ReplayInputError(`${path}${where}: not a valid JSON array (${(error as Error).message})`);
   }
   if (!Array.isArray(parsed))

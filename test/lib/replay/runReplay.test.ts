@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileQueryFile } from '../../../src/lib/asaql/compileQueryFile';
 import { e } from '../../../src/lib/engine/expr';
 import { defaultJob, type JobDefinition } from '../../../src/lib/engine/job';
 import { ReplayInputError } from '../../../src/lib/replay/readReplayInput';
@@ -156,5 +157,59 @@ describe('runReplay', () => {
     const failure = runReplay(options(dir, broken));
     await expect(failure).rejects.toBeInstanceOf(ReplayInputError);
     await expect(runReplay(options(dir, broken))).rejects.toThrow(/broken\.json:3: not a valid JSON array/);
+  });
+
+  it('accepts a trailing comma in a JSON array input, as ASA does', async () => {
+    const dir = await tempDir();
+    const input = join(dir, 'in.json');
+    await writeFile(
+      input,
+      '[\n  {"EventTime": "2021-01-01T00:00:01Z", "User": "a"},\n  {"EventTime": "2021-01-01T00:00:02Z", "User": "b"},\n]\n',
+    );
+    const job: JobDefinition = {
+      name: 'trailing-comma',
+      inputs: [{ name: 'Input', timestampBy: e.field('EventTime'), contract: 'none' }],
+      eventOrdering: { lateArrivalToleranceInSeconds: -1, outOfOrderToleranceInSeconds: 0, action: 'adjust' },
+      statements: [{ output: 'Raw', input: 'Input', select: '*' }],
+    };
+    const summary = await runReplay(options(dir, input, { job }));
+    expect(summary.recordsRead).toBe(2);
+    expect(parseOutputLines(await readFile(join(dir, 'out.jsonl'), 'utf8')).map((l) => l.row.User)).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it("gives the seed query (jobs/clicks-per-user-product.asaql) exactly the default job's rows and dead letters", async () => {
+    const dir = await tempDir();
+    const input = join(dir, 'in.jsonl');
+    await writeSimulatedInput(input, 3000, {
+      malformedFraction: 0.03,
+      outOfOrderFractionOfEvents: 0.05,
+      maxOutOfOrderDelayInMs: 3000,
+    });
+    const query = join(__dirname, '../../../jobs/clicks-per-user-product.asaql');
+    const fromQuery = await compileQueryFile(query, { contract: 'clickstream' });
+    const run = async (job: JobDefinition, name: string): Promise<[string[], string[]]> => {
+      await runReplay(
+        options(dir, input, {
+          job,
+          outputPath: join(dir, `${name}.jsonl`),
+          deadLetterPath: join(dir, `${name}.dead.jsonl`),
+        }),
+      );
+      const rows = (await readFile(join(dir, `${name}.jsonl`), 'utf8')).split('\n').filter(Boolean).sort();
+      const dead = (await readFile(join(dir, `${name}.dead.jsonl`), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .sort();
+      return [rows, dead];
+    };
+    const [seedRows, seedDead] = await run(defaultJob, 'seed');
+    const [queryRows, queryDead] = await run(fromQuery, 'query');
+    expect(seedRows.length).toBeGreaterThan(100);
+    expect(seedDead.length).toBeGreaterThan(10);
+    expect(queryRows).toEqual(seedRows);
+    expect(queryDead).toEqual(seedDead);
   });
 });
