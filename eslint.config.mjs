@@ -3,7 +3,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Folders that form the pure domain core: no Azure SDKs, no environment, no wall clock. */
-const pureCore = ['src/lib/engine/**/*.ts', 'src/lib/clickstream/**/*.ts', 'src/lib/ports/**/*.ts'];
+const pureCore = [
+  'src/lib/engine/**/*.ts',
+  'src/lib/clickstream/**/*.ts',
+  'src/lib/ports/**/*.ts',
+  'src/lib/anomaly/detectors/**/*.ts',
+  'src/lib/anomaly/nab/**/*.ts',
+  'src/lib/anomaly/anomalyEvent.ts',
+];
 
 export default tseslint.config(
   {
