@@ -1,4 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { getClickPulseApp } from '../lib/app/clickPulseApp';
 import { eventHubConnectionSetting } from '../lib/config/appSettings';
 
@@ -40,5 +41,7 @@ app.eventHub(ingestClickEventsName, {
     dataType: 'string',
   },
   retry: ingestRetry,
+  // The Durable client: one userActivity signal per user per batch (see ActivityObserver).
+  extraInputs: [df.input.durableClient()],
   handler: ingestClickEventsHandler,
 });

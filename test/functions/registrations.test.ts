@@ -33,13 +33,31 @@ describe('function registrations (what `func start` would load)', () => {
 
   it('registers the v4 programming model and exactly the app functions', () => {
     expect(model).toBe('@azure/functions');
-    expect([...byName.keys()].sort()).toEqual(['closeWindows', 'health', 'ingestClickEvents']);
+    expect([...byName.keys()].sort()).toEqual([
+      'ackAlert',
+      'alertDispatch',
+      'alertEscalation',
+      'closeWindows',
+      'dashboard',
+      'dashboardData',
+      'health',
+      'ingestClickEvents',
+      'sendAlertEmail',
+      'sendAlertSms',
+      'userActivity',
+      'userProfile',
+    ]);
     for (const r of registrations) expect(r.hasCallback).toBe(true);
   });
 
   it('ingestClickEvents: Event Hubs trigger, many, string bodies, settings-bound names, finite retry', () => {
     const r = byName.get('ingestClickEvents')!;
-    expect(r.metadata.bindings).toEqual({
+    const { messages, ...extraInputs } = r.metadata.bindings;
+    // The Durable client signals the userActivity entities (one signal per user per batch).
+    expect(Object.values(extraInputs)).toEqual([
+      expect.objectContaining({ type: 'durableClient', direction: 'in' }),
+    ]);
+    expect({ messages }).toEqual({
       messages: {
         type: 'eventHubTrigger',
         direction: 'in',
@@ -59,6 +77,30 @@ describe('function registrations (what `func start` would load)', () => {
       minimumInterval: { seconds: 2 },
       maximumInterval: { seconds: 60 },
     });
+  });
+
+  it('userActivity: a Durable entity', () => {
+    expect(Object.values(byName.get('userActivity')!.metadata.bindings)).toEqual([
+      expect.objectContaining({ type: 'entityTrigger', direction: 'in' }),
+    ]);
+  });
+
+  it('userProfile: GET users/{userId}/profile with function-key auth and the Durable client', () => {
+    const bindings = Object.values(byName.get('userProfile')!.metadata.bindings);
+    expect(bindings).toHaveLength(3);
+    expect(bindings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'httpTrigger',
+          direction: 'in',
+          authLevel: 'function',
+          methods: ['GET'],
+          route: 'users/{userId}/profile',
+        }),
+        expect.objectContaining({ type: 'durableClient', direction: 'in' }),
+        expect.objectContaining({ type: 'http', direction: 'out' }),
+      ]),
+    );
   });
 
   it('closeWindows: timer on the CLOSE_WINDOWS_SCHEDULE setting', () => {
@@ -85,6 +127,44 @@ describe('function registrations (what `func start` would load)', () => {
         }),
         expect.objectContaining({ type: 'http', direction: 'out' }),
       ]),
+    );
+  });
+
+  it.each([
+    ['dashboard', 'dashboard'],
+    ['dashboardData', 'dashboard/data'],
+  ])('%s: GET %s with function-key auth and an HTTP response', (name, route) => {
+    expect(Object.values(byName.get(name)!.metadata.bindings)).toEqual([
+      expect.objectContaining({
+        type: 'httpTrigger',
+        direction: 'in',
+        authLevel: 'function',
+        methods: ['GET'],
+        route,
+      }),
+      expect.objectContaining({ type: 'http', direction: 'out' }),
+    ]);
+  });
+  it('alerting: escalation orchestration and activities, the ack endpoint and the dispatch timer with Durable clients', () => {
+    const types = (name: string) =>
+      Object.values(byName.get(name)!.metadata.bindings)
+        .map((b) => b.type)
+        .sort();
+    expect(types('alertEscalation')).toEqual(['orchestrationTrigger']);
+    expect(types('sendAlertEmail')).toEqual(['activityTrigger']);
+    expect(types('sendAlertSms')).toEqual(['activityTrigger']);
+    expect(types('alertDispatch')).toEqual(['durableClient', 'timerTrigger']);
+    expect(Object.values(byName.get('alertDispatch')!.metadata.bindings)).toContainEqual(
+      expect.objectContaining({ type: 'timerTrigger', schedule: '*/10 * * * * *' }),
+    );
+    expect(types('ackAlert')).toEqual(['durableClient', 'http', 'httpTrigger']);
+    expect(Object.values(byName.get('ackAlert')!.metadata.bindings)).toContainEqual(
+      expect.objectContaining({
+        type: 'httpTrigger',
+        authLevel: 'function',
+        methods: ['GET', 'POST'],
+        route: 'alerts/{id}/ack',
+      }),
     );
   });
 });

@@ -19,6 +19,18 @@ import { StreamEngine, type BatchSummary } from '../engine/streamEngine';
 import type { Clock } from '../ports/clock';
 import type { DeadLetterStore } from '../ports/deadLetterStore';
 import type { OutputSink } from '../ports/outputSink';
+import { DashboardBackend } from '../dashboard/dashboardBackend';
+import type { DashboardFeeds } from '../dashboard/feeds';
+import {
+  createUserActivityWiring,
+  type UserActivityAppOptions,
+  type UserActivityWiring,
+} from '../anomaly/userActivityWiring';
+import { alertRecordFeed } from '../dashboard/alertRecordFeed';
+import { createAlerting, type Alerting, type EscalationMode } from '../alerts/createAlerting';
+import type { AlertLog } from '../alerts/alertService';
+import { createPowerBiSink } from '../outputs/createPowerBiSink';
+import type { PowerBiSinkEvent } from '../outputs/powerBiSink';
 import { readEventHubBatch, type EventHubBatch } from './eventHubBatch';
 import { loadJob } from './loadJob';
 
@@ -29,6 +41,8 @@ export interface PartitionHealth {
   /** Wall clock minus watermark (ASA's Watermark Delay), in ms; null before the first event. */
   readonly watermarkDelayInMs: number | null;
   readonly lastBatch: string | null;
+  /** Enqueued (arrival) time of the last applied event: now minus it is the partition's lag. */
+  readonly lastEnqueued: string | null;
   readonly lastSequenceNumber: number;
   readonly counters: EngineCounters | null;
 }
@@ -58,9 +72,32 @@ export interface ClickPulseAppOptions {
   readonly extraSinks?: readonly OutputSink[];
   /** Run after each committed batch, in order. */
   readonly batchObservers?: readonly BatchObserver[];
+  /** The dashboard's anomaly and alert sources; absent ones show nothing. */
+  readonly dashboardFeeds?: Partial<DashboardFeeds>;
   /** Storage SDK retry policy (tests shorten it). */
   readonly storageRetryOptions?: OpenStorageOptions['retryOptions'];
+  /**
+   * Per-user activity entities and the fraud and behaviour rules: who runs the entities ('durable' under
+   * the Functions host, 'local' for npm start and tests) and where alerts go. Absent: neither.
+   */
+  readonly userActivity?: UserActivityAppOptions;
+  /**
+   * Alerting: who runs escalations ('durable' under the Functions host, the default; 'inProcess' for
+   * npm start and tests), terminal lines for outbox messages, and the alert log.
+   */
+  readonly alerting?: {
+    readonly escalation?: EscalationMode;
+    readonly write?: (line: string) => void;
+    readonly log?: AlertLog;
+  };
+  /** Told about Power BI pushes, drops and failures (default: failures and drops as warnings). */
+  readonly onPowerBiEvent?: (event: PowerBiSinkEvent) => void;
 }
+
+/** The default alert log: failures as warnings (the Functions host collects them). */
+const warnAlertFailures: AlertLog = (event, data) => {
+  if (/failed|Failed/.test(event)) console.warn(JSON.stringify({ event, ...data }));
+};
 
 const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
@@ -74,6 +111,12 @@ export class ClickPulseApp {
     private readonly deadLetters: DeadLetterStore,
     private readonly clock: Clock,
     private readonly batchObservers: readonly BatchObserver[],
+    /** The dashboard's read models (written by the pipeline) and the data endpoint's read. */
+    readonly dashboard: DashboardBackend,
+    /** User activity entities, anomaly store and rules; undefined when not enabled. */
+    readonly userActivity: UserActivityWiring | undefined,
+    /** The alert service (AlertPort, read model, acknowledgement, digests, escalations) and its store. */
+    readonly alerting: Alerting,
   ) {}
 
   static async create(options: ClickPulseAppOptions): Promise<ClickPulseApp> {
@@ -96,7 +139,52 @@ export class ClickPulseApp {
     });
     const clock = options.clock ?? systemClock;
     const archive = blobArchiveSink({ container: storage.container(settings.archiveContainer) });
-    const sinks = [archive, ...(options.extraSinks ?? [])];
+    const alerting = await createAlerting({
+      settings: settings.alerts,
+      connection,
+      outbox: storage.container(settings.alerts.outboxContainer),
+      clock,
+      escalation: options.alerting?.escalation ?? 'durable',
+      log: options.alerting?.log ?? warnAlertFailures,
+      ...(options.alerting?.write ? { write: options.alerting.write } : {}),
+      ...(options.storageRetryOptions ? { retryOptions: options.storageRetryOptions } : {}),
+    });
+    const powerBi = settings.powerBi
+      ? createPowerBiSink({
+          settings: settings.powerBi,
+          outputs: options.job.outputs,
+          onEvent:
+            options.onPowerBiEvent ??
+            ((e) => {
+              if (e.kind !== 'pushed') console.warn(JSON.stringify({ event: `powerbi.${e.kind}`, ...e }));
+            }),
+        })
+      : undefined;
+    const userActivity = options.userActivity
+      ? await createUserActivityWiring({
+          ...options.userActivity,
+          alerts: options.userActivity.alerts ?? alerting.service,
+          settings,
+          connection,
+          ...(options.storageRetryOptions ? { retryOptions: options.storageRetryOptions } : {}),
+        })
+      : undefined;
+    const dashboard = new DashboardBackend({
+      client: storage.stateTable,
+      jobName: options.job.definition.name,
+      outputs: options.job.outputs,
+      feeds: {
+        alerts: alertRecordFeed(alerting.service, (key) => alerting.service.acknowledge(key)),
+        ...(userActivity ? { anomalies: userActivity.anomalies } : {}),
+        ...options.dashboardFeeds,
+      },
+    });
+    const sinks = [
+      archive,
+      dashboard.latestRows,
+      ...(powerBi ? [powerBi] : []),
+      ...(options.extraSinks ?? []),
+    ];
     const deadLetters = blobDeadLetterStore({ container: storage.container(settings.deadLetterContainer) });
     const engine = new StreamEngine({
       job: options.job,
@@ -111,7 +199,17 @@ export class ClickPulseApp {
       partitionIds: settings.eventHub.partitionIds,
       idleThresholdInMs: settings.idleThresholdInMs,
     });
-    return new ClickPulseApp(settings, options.job, engine, deadLetters, clock, options.batchObservers ?? []);
+    return new ClickPulseApp(
+      settings,
+      options.job,
+      engine,
+      deadLetters,
+      clock,
+      [...(options.batchObservers ?? []), ...(userActivity ? [userActivity.observer] : []), dashboard],
+      dashboard,
+      userActivity,
+      alerting,
+    );
   }
 
   /**
@@ -176,6 +274,18 @@ export class ClickPulseApp {
   async closeWindows(context: InvocationContext): Promise<number> {
     const rows = await this.engine.advanceIdlePartitions();
     context.log('clickpulse.closeWindows', { windowRowsEmitted: rows });
+    await this.dashboard.afterTick(
+      () => this.health(),
+      (message, data) => context.warn(message, data),
+    );
+    try {
+      // Digests of minutes that have ended (the alertDispatch timer does it too; both claim each digest).
+      await this.alerting.service.flushDigests();
+    } catch (error) {
+      context.warn('clickpulse.alertDigestFailed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
     return rows;
   }
 
@@ -191,6 +301,7 @@ export class ClickPulseApp {
         watermark: iso(progress?.watermarkMs),
         watermarkDelayInMs: progress?.watermarkMs == null ? null : now - progress.watermarkMs,
         lastBatch: iso(progress?.clockAtLastArrivalMs),
+        lastEnqueued: iso(progress?.lastArrivalMs),
         lastSequenceNumber: progress?.lastSeq ?? -1,
         counters: progress?.counters ?? null,
       })),
@@ -205,7 +316,11 @@ let shared: Promise<ClickPulseApp> | undefined;
 export function getClickPulseApp(): Promise<ClickPulseApp> {
   shared ??= (async () => {
     const settings = loadAppSettings();
-    return ClickPulseApp.create({ settings, job: await loadJob(settings.jobFile) });
+    return ClickPulseApp.create({
+      settings,
+      job: await loadJob(settings.jobFile),
+      userActivity: { mode: 'durable' },
+    });
   })();
   shared.catch(() => {
     shared = undefined;

@@ -1,20 +1,27 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { compileQueryFile, QueryLoadError } from '../asaql/compileQueryFile';
+import { defaultEventOrderingPolicy } from '../engine/eventOrderingPolicy';
 import { defaultJob, type JobDefinition } from '../engine/job';
+import { JobConfigError, readJobConfig } from '../replay/readJobConfig';
 import { ReplayInputError } from '../replay/readReplayInput';
 import { runReplay } from '../replay/runReplay';
+import { detectCommand } from './detectCommand';
 import { formatReplaySummary } from './formatReplaySummary';
-import { parseReplayArgs, replayUsage, UsageError } from './parseReplayArgs';
+import { parseReplayArgs, replayUsage, UsageError, type ReplayArgs } from './parseReplayArgs';
 import { simulateCommand } from './simulateCommand';
+import { testCommand, testUsage } from './testCommand';
 
 const usage = `Usage: clickpulse <command> [options]
 
 Commands:
-  replay   run a job over a local file (clickpulse replay --help)
+  replay   run a job or an ASA query over local files (clickpulse replay --help)
+  test     run ASA CI/CD test cases (testConfig.json) on the engine (clickpulse test --help)
   simulate simulated clickstream with labelled incidents to a file, stdout or an event hub (clickpulse simulate --help)
+  detect   score a timestamp,value CSV with an anomaly detector (clickpulse detect --help)
   start    run the whole pipeline locally: embedded Azurite, simulated traffic, the Functions handlers
-           [--partitions 4] [--rate 200] [--duration SECONDS] [--seed 1] [--users 2000] [--products 200]
+           [--partitions 4] [--rate 200] [--duration SECONDS] [--seed 1] [--users 2000] [--products 200] [--dashboard-port 7071]
 `;
 
 async function isDirectoryTarget(path: string): Promise<boolean> {
@@ -37,13 +44,51 @@ async function loadJob(path: string | undefined): Promise<JobDefinition> {
   }
 }
 
+/** The file of the input the job reads: the one --input, or the --input ALIAS=FILE naming it. */
+function inputPathFor(args: ReplayArgs, inputName: string | undefined): string {
+  const [only] = args.inputs;
+  if (args.inputs.length === 1 && only!.alias === undefined) return only!.path;
+  const match = args.inputs.find(
+    (i) => inputName !== undefined && i.alias?.toLowerCase() === inputName.toLowerCase(),
+  );
+  if (!match) {
+    throw new UsageError(
+      `--input: expected a file for input ${inputName ?? '(none)'} (--input ${inputName ?? 'ALIAS'}=FILE), received ` +
+        args.inputs.map((i) => i.alias ?? i.path).join(', '),
+    );
+  }
+  return match.path;
+}
+
 async function replayCommand(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(replayUsage);
     return 0;
   }
   const args = parseReplayArgs(argv);
-  const base = await loadJob(args.jobFile);
+  const configured = args.jobConfigFile ? await readJobConfig(args.jobConfigFile) : undefined;
+  let base: JobDefinition;
+  if (args.queryFile) {
+    const declared = args.inputs.every((i) => i.alias !== undefined);
+    base = await compileQueryFile(args.queryFile, {
+      ...(declared
+        ? {
+            inputs: [
+              ...args.inputs.map((i) => ({ name: i.alias!, kind: 'stream' as const })),
+              ...args.references.map((r) => ({ name: r.alias, kind: 'reference' as const })),
+            ],
+          }
+        : {}),
+      eventOrdering: configured ?? defaultEventOrderingPolicy,
+      ...(args.contract ? { contract: args.contract } : {}),
+    });
+  } else {
+    base = await loadJob(args.jobFile);
+    if (configured) base = { ...base, eventOrdering: configured };
+    const contract = args.contract;
+    if (contract) base = { ...base, inputs: base.inputs.map((i) => ({ ...i, contract })) };
+  }
+  const inputPath = inputPathFor(args, base.inputs[0]?.name);
   const job: JobDefinition = {
     ...base,
     eventOrdering: {
@@ -61,7 +106,7 @@ async function replayCommand(argv: readonly string[]): Promise<number> {
       ? join(args.output, '_deadletters.jsonl')
       : `${args.output.replace(/\.jsonl?$/i, '')}.deadletters.jsonl`);
   const summary = await runReplay({
-    inputPath: args.input,
+    inputPath,
     outputPath: args.output,
     outputIsDirectory,
     deadLetterPath,
@@ -88,6 +133,7 @@ async function startCommand(argv: readonly string[]): Promise<number> {
       seed: { type: 'string', default: '1' },
       users: { type: 'string', default: '2000' },
       products: { type: 'string', default: '200' },
+      'dashboard-port': { type: 'string' },
     },
   });
   const problems: string[] = [];
@@ -105,6 +151,7 @@ async function startCommand(argv: readonly string[]): Promise<number> {
   const seed = int('seed', values.seed, 0, Number.MAX_SAFE_INTEGER)!;
   const users = int('users', values.users, 1, 10_000_000)!;
   const products = int('products', values.products, 1, 1_000_000)!;
+  const dashboardPort = int('dashboard-port', values['dashboard-port'], 0, 65535);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   // Loaded here, not at the top: it registers the Functions handlers, which other commands don't need.
   // Outside the Functions host, @azure/functions warns that it skips registrations; that is expected
@@ -125,6 +172,7 @@ async function startCommand(argv: readonly string[]): Promise<number> {
     users,
     products,
     durationInMs: duration === undefined ? undefined : duration * 1000,
+    ...(dashboardPort === undefined ? {} : { dashboardPort }),
     env: process.env,
     write: (line) => process.stdout.write(`${line}\n`),
   });
@@ -148,10 +196,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'replay':
         return await replayCommand(rest);
+      case 'test':
+        return await testCommand(rest, {
+          out: (text) => process.stdout.write(text),
+          err: (text) => process.stderr.write(text),
+        });
       case 'start':
         return await startCommand(rest);
       case 'simulate':
         return await simulateCommand(rest);
+      case 'detect':
+        return await detectCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -164,10 +219,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`clickpulse ${command ?? ''}: ${error.message}\n\n${replayUsage}`);
+      process.stderr.write(
+        `clickpulse ${command ?? ''}: ${error.message}\n\n${command === 'test' ? testUsage : replayUsage}`,
+      );
       return 2;
     }
-    if (error instanceof ReplayInputError || error instanceof RangeError) {
+    if (
+      error instanceof ReplayInputError ||
+      error instanceof RangeError ||
+      error instanceof QueryLoadError ||
+      error instanceof JobConfigError
+    ) {
       process.stderr.write(`clickpulse ${command ?? ''}: ${error.message}\n`);
       return 1;
     }

@@ -1,3 +1,7 @@
+import { DEFAULT_RULE_CONFIG, parseRuleConfig, type RuleConfig } from '../anomaly/ruleConfig';
+import { parseAlertSettings, type AlertSettings } from '../alerts/alertSettings';
+import { parsePowerBiSettings, type PowerBiSettings } from '../outputs/powerBiSettings';
+
 /**
  * Every app setting ClickPulse reads, parsed and validated in one place. {@link parseAppSettings} is
  * pure (it takes the environment as an argument); {@link loadAppSettings} reads process.env once, at
@@ -25,6 +29,22 @@ export interface AppSettings {
   readonly idleThresholdInMs: number;
   /** CLOSE_WINDOWS_SCHEDULE: the closeWindows timer's NCRONTAB (six fields, seconds first). */
   readonly closeWindowsSchedule: string;
+  /** CLICKPULSE_ANOMALY_TABLE (default clickpulseanomalies): anomaly events, one row per deterministic id. */
+  readonly anomalyTableName: string;
+  /**
+   * CLICKPULSE_ENTITY_TABLE (default clickpulseentities): per-product, per-payment-method and site rule
+   * state, and the userActivity entities' state when the local executor runs them (npm start, tests).
+   */
+  readonly entityTableName: string;
+  /**
+   * CLICKPULSE_ANOMALY_RULES: JSON overrides of the fraud and behaviour rule thresholds, nested like
+   * RuleConfig, e.g. {"user":{"velocity":{"failures":3}}} (default: none, DEFAULT_RULE_CONFIG).
+   */
+  readonly anomalyRules: RuleConfig;
+  /** Alerting (ACS email, Twilio SMS, outbox, cooldown, rate cap, quiet hours, escalation); all optional. */
+  readonly alerts: AlertSettings;
+  /** Power BI push (POWERBI_WORKSPACE_ID, POWERBI_ENABLED...); undefined when off. */
+  readonly powerBi: PowerBiSettings | undefined;
 }
 
 /** Where the engine's state, archive and dead letters live. */
@@ -167,6 +187,36 @@ export function parseAppSettings(env: Environment): AppSettings {
       `CLOSE_WINDOWS_SCHEDULE: expected an NCRONTAB expression of six fields (e.g. "*/5 * * * * *"), received ${JSON.stringify(env.CLOSE_WINDOWS_SCHEDULE ?? null)}`,
     );
   }
+  const anomalyTables = {
+    CLICKPULSE_ANOMALY_TABLE: env.CLICKPULSE_ANOMALY_TABLE || 'clickpulseanomalies',
+    CLICKPULSE_ENTITY_TABLE: env.CLICKPULSE_ENTITY_TABLE || 'clickpulseentities',
+  };
+  for (const [setting, value] of Object.entries(anomalyTables)) {
+    if (!tableName.test(value)) {
+      problems.push(
+        `${setting}: expected a table name (letter, then 2..62 letters or digits), received ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  let anomalyRules = DEFAULT_RULE_CONFIG;
+  const rawRules = env.CLICKPULSE_ANOMALY_RULES?.trim();
+  if (rawRules) {
+    let overrides: unknown;
+    try {
+      overrides = JSON.parse(rawRules);
+    } catch {
+      problems.push(
+        `CLICKPULSE_ANOMALY_RULES: expected a JSON object, received ${JSON.stringify(rawRules.slice(0, 80))}`,
+      );
+    }
+    if (overrides !== undefined) {
+      const parsed = parseRuleConfig(overrides, 'CLICKPULSE_ANOMALY_RULES');
+      problems.push(...parsed.problems);
+      anomalyRules = parsed.config;
+    }
+  }
+  const alerts = parseAlertSettings(env, problems);
+  const powerBi = parsePowerBiSettings(env, problems);
   if (problems.length > 0) throw new AppSettingsError(problems);
   return {
     eventHub: { name, consumerGroup, partitionIds: Array.from({ length: partitions }, (_, i) => String(i)) },
@@ -177,5 +227,10 @@ export function parseAppSettings(env: Environment): AppSettings {
     jobFile: env.CLICKPULSE_JOB_FILE || undefined,
     idleThresholdInMs,
     closeWindowsSchedule,
+    anomalyTableName: anomalyTables.CLICKPULSE_ANOMALY_TABLE,
+    entityTableName: anomalyTables.CLICKPULSE_ENTITY_TABLE,
+    anomalyRules,
+    alerts,
+    powerBi,
   };
 }

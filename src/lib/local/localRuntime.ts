@@ -7,6 +7,9 @@ import { loadJob } from '../app/loadJob';
 import { parseAppSettings } from '../config/appSettings';
 import { createClickstreamSimulator, type SimulatedMessage } from '../clickstream/simulator';
 import { partitionOf } from '../replay/partitionOf';
+import type { DashboardFeeds } from '../dashboard/feeds';
+import { startLocalHttpServer, type LocalHttpServer } from '../dashboard/localHttpServer';
+import { dashboardPath, localRoutes } from '../dashboard/localRoutes';
 import { WindowSummarySink } from './windowSummarySink';
 
 export interface LocalRuntimeOptions {
@@ -22,6 +25,13 @@ export interface LocalRuntimeOptions {
   readonly write: (line: string) => void;
   /** Terminal summary period. Default 5000. */
   readonly summaryIntervalInMs?: number;
+  /**
+   * Port of the local HTTP server (dashboard, its data, health) on 127.0.0.1; when taken, any free
+   * port. Default: CLICKPULSE_DASHBOARD_PORT, else 7071. 0 means any free port.
+   */
+  readonly dashboardPort?: number;
+  /** The dashboard's anomaly and alert sources (tests seed alerts here). */
+  readonly dashboardFeeds?: Partial<DashboardFeeds>;
 }
 
 export interface LocalRuntimeResult {
@@ -60,6 +70,7 @@ export class LocalRuntime {
     const o = this.options;
     const write = o.write;
     let storage = o.env.AzureWebJobsStorage;
+    let server: LocalHttpServer | undefined;
     if (!storage) {
       this.azurite = await startEmbeddedAzurite();
       storage = this.azurite.connectionString;
@@ -79,20 +90,39 @@ export class LocalRuntime {
         settings,
         job: await loadJob(settings.jobFile),
         extraSinks: [summary],
+        ...(o.dashboardFeeds ? { dashboardFeeds: o.dashboardFeeds } : {}),
+        // No Durable runtime here: escalations run in process; unconfigured channels go to the outbox.
+        alerting: { escalation: 'inProcess', write },
+        // userActivity entities run in the local executor (state in Table Storage); anomalies print here.
+        userActivity: { mode: 'local', echo: write },
       });
       setClickPulseApp(Promise.resolve(app));
+      server = await startLocalHttpServer({
+        routes: localRoutes,
+        port: o.dashboardPort ?? Number(o.env.CLICKPULSE_DASHBOARD_PORT || 7071),
+        onError: write,
+      });
       write(
         [
           `ClickPulse local runtime: job "${app.job.definition.name}", ${o.partitions} partitions, ${o.eventsPerSecond} events/s`,
+          `  dashboard:    ${server.origin}${dashboardPath}  (data: ${server.origin}${dashboardPath}/data)`,
           `  storage:      ${this.azurite ? `embedded Azurite (in memory, gone on exit): ${storage}` : 'AzureWebJobsStorage'}`,
           `  state table:  ${settings.stateTableName}`,
           `  archive:      container ${settings.archiveContainer} (<output>/yyyy/MM/dd/HH/window_<end>.jsonl)`,
           `  dead letters: container ${settings.deadLetterContainer} (<partition>/<sequence>.json)`,
+          `  alerts:       email -> ${app.alerting.routes.email}; SMS -> ${app.alerting.routes.sms}`,
+          `  anomalies:    table ${settings.anomalyTableName}; userActivity entities and rule state: table ${settings.entityTableName} (local executor)`,
+          `  Power BI:     ${settings.powerBi ? `workspace ${settings.powerBi.workspaceId}, dataset ${settings.powerBi.dataset}` : 'off (set POWERBI_WORKSPACE_ID to push)'}`,
           '  Ctrl-C stops.',
         ].join('\n'),
       );
-      return await this.pump(app, summary);
+      try {
+        return await this.pump(app, summary);
+      } finally {
+        app.alerting.runner?.stop();
+      }
     } finally {
+      await server?.close();
       setClickPulseApp(undefined);
       await this.azurite?.stop();
     }

@@ -26,6 +26,8 @@ describe('LocalRuntime (npm start)', () => {
     expect(result.windowsEmitted).toBeGreaterThan(0);
     expect(result.rowsEmitted).toBeGreaterThan(0);
     expect(lines[0]).toContain('ClickPulse local runtime');
-    expect(lines.some((l) => /events\/s \| watermark delay \d+\.\d s \| windows emitted [1-9]/.test(l))).toBe(true);
+    expect(lines.some((l) => /events\/s \| watermark delay \d+\.\d s \| windows emitted [1-9]/.test(l))).toBe(
+      true,
+    );
   }, 60_000);
 });
