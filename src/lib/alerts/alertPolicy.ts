@@ -98,7 +98,7 @@ export function minuteBucketOf(nowMs: number): number {
 }
 
 /** Why an alert was not sent. */
-export type SuppressionReason = 'severity' | 'quietHours' | 'cooldown';
+export type SuppressionReason = 'severity' | 'quietHours' | 'cooldown' | 'correlated';
 
 /** The checks that need no state: routing, then quiet hours. Undefined means the alert may go on. */
 export function screen(

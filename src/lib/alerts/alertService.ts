@@ -1,3 +1,7 @@
+import { correlateAnomalies, rulesOf } from './correlateAnomalies';
+
+/** The cooldown name shared by every rule of one key: an incident. */
+const incidentRule = '*incident';
 import type { AnomalyEvent } from '../anomaly/anomalyEvent';
 import type { AlertPort } from '../ports/anomalyStore';
 import type { Clock } from '../ports/clock';
@@ -97,7 +101,7 @@ export class AlertService implements AlertPort, AlertReadModel {
 
   /** AlertPort: handles each event once, however often it is delivered; then sends closed digests. */
   async deliver(events: readonly AnomalyEvent[]): Promise<void> {
-    for (const event of events) await this.handle(event);
+    for (const event of correlateAnomalies(events)) await this.handle(event);
     await this.flushDigests();
   }
 
@@ -152,8 +156,17 @@ export class AlertService implements AlertPort, AlertReadModel {
     const event = record.anomaly;
     const screened = screen(event, nowMs, this.policy);
     if (screened) return this.suppress(record, screened);
-    if (!(await store.takeCooldown(event.rule, event.key, nowMs, this.policy.cooldownInMs))) {
-      return this.suppress(record, 'cooldown');
+    // Cooldown per (rule, key): a correlated alert is new when any of its rules is out of cooldown.
+    let cooled = true;
+    for (const rule of rulesOf(event)) {
+      if (await store.takeCooldown(rule, event.key, nowMs, this.policy.cooldownInMs)) cooled = false;
+    }
+    if (cooled) return this.suppress(record, 'cooldown');
+    // One incident, one alert: a second rule firing for the same key within the cooldown (a fraud
+    // burst trips velocity, payment-method and click-rate rules minutes apart) joins the alert already
+    // sent instead of paging again. Its record stays, marked 'correlated', for the dashboard and audit.
+    if (!(await store.takeCooldown(incidentRule, event.key, nowMs, this.policy.cooldownInMs))) {
+      return this.suppress(record, 'correlated');
     }
     const bucket = minuteBucketOf(nowMs);
     const nth = await store.countInMinute(bucket);

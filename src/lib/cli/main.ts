@@ -9,6 +9,7 @@ import { ReplayInputError } from '../replay/readReplayInput';
 import { runReplay } from '../replay/runReplay';
 import { detectCommand } from './detectCommand';
 import { formatReplaySummary } from './formatReplaySummary';
+import { parseIncidentFlag } from './parseIncidentFlag';
 import { parseReplayArgs, replayUsage, UsageError, type ReplayArgs } from './parseReplayArgs';
 import { simulateCommand } from './simulateCommand';
 import { testCommand, testUsage } from './testCommand';
@@ -22,6 +23,7 @@ Commands:
   detect   score a timestamp,value CSV with an anomaly detector (clickpulse detect --help)
   start    run the whole pipeline locally: embedded Azurite, simulated traffic, the Functions handlers
            [--partitions 4] [--rate 200] [--duration SECONDS] [--seed 1] [--users 2000] [--products 200] [--dashboard-port 7071]
+           [--incident KIND[:KEY]@START_SECONDS[+DURATION_SECONDS] ...]
 `;
 
 async function isDirectoryTarget(path: string): Promise<boolean> {
@@ -134,6 +136,7 @@ async function startCommand(argv: readonly string[]): Promise<number> {
       users: { type: 'string', default: '2000' },
       products: { type: 'string', default: '200' },
       'dashboard-port': { type: 'string' },
+      incident: { type: 'string', multiple: true },
     },
   });
   const problems: string[] = [];
@@ -152,6 +155,8 @@ async function startCommand(argv: readonly string[]): Promise<number> {
   const users = int('users', values.users, 1, 10_000_000)!;
   const products = int('products', values.products, 1, 1_000_000)!;
   const dashboardPort = int('dashboard-port', values['dashboard-port'], 0, 65535);
+  const incidents = (values.incident ?? []).map(parseIncidentFlag);
+  for (const i of incidents) if (typeof i === 'string') problems.push(i);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   // Loaded here, not at the top: it registers the Functions handlers, which other commands don't need.
   // Outside the Functions host, @azure/functions warns that it skips registrations; that is expected
@@ -173,6 +178,7 @@ async function startCommand(argv: readonly string[]): Promise<number> {
     products,
     durationInMs: duration === undefined ? undefined : duration * 1000,
     ...(dashboardPort === undefined ? {} : { dashboardPort }),
+    incidents: incidents.filter((i): i is Exclude<typeof i, string> => typeof i !== 'string'),
     env: process.env,
     write: (line) => process.stdout.write(`${line}\n`),
   });

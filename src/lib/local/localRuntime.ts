@@ -5,6 +5,7 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from '../adapters/azurite/
 import { ClickPulseApp, setClickPulseApp } from '../app/clickPulseApp';
 import { loadJob } from '../app/loadJob';
 import { parseAppSettings } from '../config/appSettings';
+import type { IncidentKind } from '../clickstream/incidentSchedule';
 import { createClickstreamSimulator, type SimulatedMessage } from '../clickstream/simulator';
 import { partitionOf } from '../replay/partitionOf';
 import type { DashboardFeeds } from '../dashboard/feeds';
@@ -32,6 +33,16 @@ export interface LocalRuntimeOptions {
   readonly dashboardPort?: number;
   /** The dashboard's anomaly and alert sources (tests seed alerts here). */
   readonly dashboardFeeds?: Partial<DashboardFeeds>;
+  /** Incidents to inject, with start times relative to the runtime's start (ms). */
+  readonly incidents?: readonly LocalIncident[];
+}
+
+/** An incident for the simulator, timed from the start of the run. */
+export interface LocalIncident {
+  readonly kind: IncidentKind;
+  readonly key?: string;
+  readonly startAfterInMs: number;
+  readonly durationInMs: number;
 }
 
 export interface LocalRuntimeResult {
@@ -140,6 +151,16 @@ export class LocalRuntime {
       outOfOrderFractionOfEvents: 0.01,
       maxOutOfOrderDelayInMs: 2000,
       malformedFraction: 0.001,
+      ...(o.incidents?.length
+        ? {
+            incidents: o.incidents.map((i) => ({
+              kind: i.kind,
+              startMs: started + i.startAfterInMs,
+              durationMs: i.durationInMs,
+              ...(i.key === undefined ? {} : { key: i.key }),
+            })),
+          }
+        : {}),
     });
     const queues: SimulatedMessage[][] = Array.from({ length: o.partitions }, () => []);
     const nextSeq = queues.map(() => 0);

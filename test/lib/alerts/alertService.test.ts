@@ -95,8 +95,16 @@ describe('AlertService', () => {
     clock.advance(10 * 60_000);
     await s.deliver([event('u1', 'warning', t0 + 900_000)]);
     expect(senders.emails).toHaveLength(3);
-    // Another rule on the same key has its own cooldown.
+    // Another rule on the same key within the cooldown is the same incident: recorded, not sent.
     await s.deliver([event('u1', 'warning', t0 + 900_000, 'botClickRate')]);
+    expect(senders.emails).toHaveLength(3);
+    expect(await s.get(alertKeyOf(event('u1', 'warning', t0 + 900_000, 'botClickRate').id))).toMatchObject({
+      status: 'suppressed',
+      reason: 'correlated',
+    });
+    // Once the cooldown has passed, the same rule on the same key alerts again.
+    clock.advance(15 * 60_000);
+    await s.deliver([event('u1', 'warning', t0 + 1_800_000, 'botClickRate')]);
     expect(senders.emails).toHaveLength(4);
   });
 

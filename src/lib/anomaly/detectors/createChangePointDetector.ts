@@ -97,7 +97,9 @@ export function createChangePointDetector(
   }
   const logThreshold = historySize * logBet(1 - confidence / 100);
   return {
-    update(value) {
+    update(input) {
+      // -0 and 0 are one value, and JSON keeps only 0: normalised, state round-trips exactly.
+      const value = input + 0;
       if (!Number.isFinite(value)) {
         throw new RangeError(`change point detector: value: expected a finite number, received ${value}`);
       }
