@@ -168,3 +168,15 @@ resource developerStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     }
   }
 ]
+
+resource developerCommunicationService 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in (empty(developerPrincipalId) ? [] : matrix.developer.communicationService): {
+    name: guid(communicationService.id, developerPrincipalId, roleIds[role])
+    scope: communicationService
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds[role])
+      principalId: developerPrincipalId
+      principalType: developerPrincipalType
+    }
+  }
+]
