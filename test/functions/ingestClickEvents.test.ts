@@ -20,9 +20,11 @@ async function blobTexts(connectionString: string, container: string): Promise<M
   return out;
 }
 
+/** Window rows of the seed job's output (the archive also holds raw events under raw/). */
 async function archivedRows(connectionString: string, container: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  for (const text of (await blobTexts(connectionString, container)).values()) {
+  for (const [name, text] of await blobTexts(connectionString, container)) {
+    if (!name.startsWith('PowerBIOutput/')) continue;
     for (const line of text.split('\n').filter(Boolean))
       rows.push(JSON.parse(line) as Record<string, unknown>);
   }
@@ -64,6 +66,23 @@ describe('ingestClickEvents', () => {
     const rows = await archivedRows(cs, once.settings.archiveContainer);
     const total = rows.reduce((n, r) => n + (r.ClickCount as number), 0);
     expect(total).toBe(60);
+    // Raw events: every valid event once per delivered batch boundary, in folders of its event time.
+    const raw = [...(await blobTexts(cs, once.settings.archiveContainer))].filter(([n]) =>
+      n.startsWith('raw/'),
+    );
+    expect(raw.map(([n]) => n).sort()).toEqual([
+      'raw/2026/06/01/10/p0-0-49.jsonl',
+      'raw/2026/06/01/10/p0-25-59.jsonl',
+    ]);
+    const rawIds = new Set(
+      raw.flatMap(([, text]) =>
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { eventId: string }).eventId),
+      ),
+    );
+    expect(rawIds.size).toBe(60);
     expect(first.logs.some((l) => l.args[0] === 'clickpulse.batch')).toBe(true);
     const summary = again.logs.find((l) => l.args[0] === 'clickpulse.batch')!.args[1] as {
       duplicatesSkipped: number;

@@ -1,3 +1,5 @@
+import { compilePathPattern } from '../outputs/pathPattern';
+import { rawEventArchive } from './rawEventArchive';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { InvocationContext } from '@azure/functions';
 import { blobArchiveSink } from '../adapters/blobs/blobArchiveSink';
@@ -138,7 +140,18 @@ export class ClickPulseApp {
       ...(options.storageRetryOptions ? { retryOptions: options.storageRetryOptions } : {}),
     });
     const clock = options.clock ?? systemClock;
-    const archive = blobArchiveSink({ container: storage.container(settings.archiveContainer) });
+    const pathPattern = settings.archive.pathPattern
+      ? compilePathPattern(settings.archive.pathPattern)
+      : undefined;
+    const archiveOptions = {
+      container: storage.container(settings.archiveContainer),
+      gzip: settings.archive.gzip,
+      ...(pathPattern ? { pathPattern } : {}),
+    };
+    const archive = blobArchiveSink(archiveOptions);
+    const rawArchive = settings.archive.rawEvents
+      ? [rawEventArchive({ ...archiveOptions, input: options.job.input })]
+      : [];
     const alerting = await createAlerting({
       settings: settings.alerts,
       connection,
@@ -205,7 +218,12 @@ export class ClickPulseApp {
       engine,
       deadLetters,
       clock,
-      [...(options.batchObservers ?? []), ...(userActivity ? [userActivity.observer] : []), dashboard],
+      [
+        ...rawArchive,
+        ...(options.batchObservers ?? []),
+        ...(userActivity ? [userActivity.observer] : []),
+        dashboard,
+      ],
       dashboard,
       userActivity,
       alerting,

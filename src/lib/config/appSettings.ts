@@ -1,3 +1,4 @@
+import { compilePathPattern } from '../outputs/pathPattern';
 import { DEFAULT_RULE_CONFIG, parseRuleConfig, type RuleConfig } from '../anomaly/ruleConfig';
 import { parseAlertSettings, type AlertSettings } from '../alerts/alertSettings';
 import { parsePowerBiSettings, type PowerBiSettings } from '../outputs/powerBiSettings';
@@ -27,6 +28,15 @@ export interface AppSettings {
   readonly jobFile: string | undefined;
   /** CLICKPULSE_IDLE_THRESHOLD_MS (default 5000): a partition quiet this long gets the idle watermark. */
   readonly idleThresholdInMs: number;
+  /** The archive's layout and options. */
+  readonly archive: {
+    /** CLICKPULSE_ARCHIVE_PATH_PATTERN: ASA path pattern under each output; absent means {date}/{time}. */
+    readonly pathPattern: string | undefined;
+    /** CLICKPULSE_ARCHIVE_GZIP (default false). */
+    readonly gzip: boolean;
+    /** CLICKPULSE_ARCHIVE_RAW_EVENTS (default true): also archive each batch's valid events under raw/. */
+    readonly rawEvents: boolean;
+  };
   /** CLOSE_WINDOWS_SCHEDULE: the closeWindows timer's NCRONTAB (six fields, seconds first). */
   readonly closeWindowsSchedule: string;
   /** CLICKPULSE_ANOMALY_TABLE (default clickpulseanomalies): anomaly events, one row per deterministic id. */
@@ -181,6 +191,26 @@ export function parseAppSettings(env: Environment): AppSettings {
     }
   }
   const idleThresholdInMs = integerSetting(env, 'CLICKPULSE_IDLE_THRESHOLD_MS', 5000, 0, 3_600_000, problems);
+  const booleanSetting = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+    problems.push(`${name}: expected true or false, received ${JSON.stringify(raw)}`);
+    return fallback;
+  };
+  const archivePathPattern = env.CLICKPULSE_ARCHIVE_PATH_PATTERN || undefined;
+  if (archivePathPattern !== undefined) {
+    try {
+      compilePathPattern(archivePathPattern);
+    } catch (error) {
+      problems.push(`CLICKPULSE_ARCHIVE_PATH_PATTERN: ${(error as Error).message}`);
+    }
+  }
+  const archive = {
+    pathPattern: archivePathPattern,
+    gzip: booleanSetting('CLICKPULSE_ARCHIVE_GZIP', false),
+    rawEvents: booleanSetting('CLICKPULSE_ARCHIVE_RAW_EVENTS', true),
+  };
   const closeWindowsSchedule = env.CLOSE_WINDOWS_SCHEDULE ?? '';
   if (closeWindowsSchedule.trim().split(/\s+/).length !== 6) {
     problems.push(
@@ -226,6 +256,7 @@ export function parseAppSettings(env: Environment): AppSettings {
     deadLetterContainer: containers.CLICKPULSE_DEADLETTER_CONTAINER,
     jobFile: env.CLICKPULSE_JOB_FILE || undefined,
     idleThresholdInMs,
+    archive,
     closeWindowsSchedule,
     anomalyTableName: anomalyTables.CLICKPULSE_ANOMALY_TABLE,
     entityTableName: anomalyTables.CLICKPULSE_ENTITY_TABLE,

@@ -232,4 +232,25 @@ describe('parseAppSettings', () => {
   it('throws one error whose message lists the problems', () => {
     expect(() => parseAppSettings({})).toThrow(/Invalid app settings:\n {2}- /);
   });
+
+  it('reads the archive layout and names bad archive settings', () => {
+    expect(parseAppSettings(valid).archive).toEqual({ pathPattern: undefined, gzip: false, rawEvents: true });
+    expect(
+      parseAppSettings({
+        ...valid,
+        CLICKPULSE_ARCHIVE_PATH_PATTERN: '{date}/{datetime:HH}',
+        CLICKPULSE_ARCHIVE_GZIP: 'TRUE',
+        CLICKPULSE_ARCHIVE_RAW_EVENTS: 'false',
+      }).archive,
+    ).toEqual({ pathPattern: '{date}/{datetime:HH}', gzip: true, rawEvents: false });
+    const found = problems({
+      ...valid,
+      CLICKPULSE_ARCHIVE_GZIP: 'yes',
+      CLICKPULSE_ARCHIVE_PATH_PATTERN: '{datetime:QQ}',
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^CLICKPULSE_ARCHIVE_PATH_PATTERN: /),
+      'CLICKPULSE_ARCHIVE_GZIP: expected true or false, received "yes"',
+    ]);
+  });
 });
