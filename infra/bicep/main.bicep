@@ -401,6 +401,8 @@ var appSettings types.appSettings = {
   CLICKPULSE_ARCHIVE_CONTAINER: archiveContainerName
   CLICKPULSE_DEADLETTER_CONTAINER: deadLetterContainerName
   CLICKPULSE_IDLE_THRESHOLD_MS: string(idleThresholdMs)
+  // The job the app ships with (an ASA query, compiled and validated at start).
+  CLICKPULSE_JOB_FILE: 'jobs/clicks-per-user-product.asaql'
   // Telemetry with Microsoft Entra ID (local auth is off on Application Insights).
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'

@@ -12,6 +12,17 @@ describe('loadJob', () => {
     expect(job.definition).toEqual(compileJob(defaultJob).definition);
   });
 
+  it('finds the shipped query by its path relative to the app root, from any working directory', async () => {
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      const job = await loadJob('jobs/clicks-per-user-product.asaql');
+      expect(job.definition.name).toBe('clicks-per-user-product');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('takes the event-ordering policy from a JobConfig.json beside the query', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cp-job-'));
     await writeFile(
