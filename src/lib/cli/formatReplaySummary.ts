@@ -15,6 +15,9 @@ export function formatReplaySummary(s: ReplaySummary): string {
     `late:              ${t.lateAdjusted} adjusted, ${t.lateDropped} dropped`,
     `out of order:      ${t.outOfOrderAdjusted} adjusted, ${t.outOfOrderDropped} dropped`,
     `rows emitted:      ${rows.length ? rows.map(([k, v]) => `${k}: ${v}`).join(', ') : '0'}`,
+    ...(s.anomalies
+      ? [`anomalies:         ${s.anomalies.count}${s.anomalies.count ? ` -> ${s.anomalies.path}` : ''}`]
+      : []),
     `output:            ${s.outputFiles.length ? s.outputFiles.join(', ') : '(no rows)'}`,
     `elapsed:           ${(s.elapsedInMs / 1000).toFixed(1)} s`,
   ].join('\n');

@@ -107,11 +107,16 @@ async function replayCommand(argv: readonly string[]): Promise<number> {
     (outputIsDirectory
       ? join(args.output, '_deadletters.jsonl')
       : `${args.output.replace(/\.jsonl?$/i, '')}.deadletters.jsonl`);
+  // For a clickstream input, the per-user entities and fraud rules run too, as under npm start.
+  const anomaliesPath = outputIsDirectory
+    ? join(args.output, '_anomalies.jsonl')
+    : `${args.output.replace(/\.jsonl?$/i, '')}.anomalies.jsonl`;
   const summary = await runReplay({
     inputPath,
     outputPath: args.output,
     outputIsDirectory,
     deadLetterPath,
+    anomaliesPath,
     job,
     partitions: args.partitions,
     ...(args.partitionKey === undefined ? {} : { partitionKeyField: args.partitionKey }),

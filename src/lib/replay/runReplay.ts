@@ -1,3 +1,7 @@
+import { InvocationContext } from '@azure/functions';
+import { createUserActivityWiring } from '../anomaly/userActivityWiring';
+import { parseAppSettings, type AppSettings } from '../config/appSettings';
+import { fileAnomalyPort } from './fileAnomalyPort';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { startEmbeddedAzurite } from '../adapters/azurite/embeddedAzurite';
@@ -33,6 +37,11 @@ export interface ReplayOptions {
   /** Persistent state; without it an embedded in-memory Azurite is started and stopped. */
   readonly storageConnectionString?: string;
   readonly stateTableName?: string;
+  /**
+   * Where the per-user entities and fraud rules write their anomalies (JSON Lines), for a clickstream
+   * input; absent means they do not run.
+   */
+  readonly anomaliesPath?: string;
   /** Receives a progress line now and then (the CLI prints them on stderr). */
   readonly onProgress?: (line: string) => void;
 }
@@ -43,6 +52,8 @@ export interface ReplaySummary {
   readonly totals: EngineCounters;
   readonly outputFiles: readonly string[];
   readonly deadLetterPath: string;
+  /** Anomalies the rules found (this run), and where they are; absent when the rules did not run. */
+  readonly anomalies?: { readonly count: number; readonly path: string };
   readonly elapsedInMs: number;
 }
 
@@ -65,6 +76,24 @@ export function replayStateName(options: ReplayOptions): string {
  * partitions, fed in file order and in batches through the same StreamEngine the Event Hubs function
  * uses, with per-partition sequence numbers; at end of input every window closes.
  */
+/**
+ * Settings for the replay's rules: their tables are named after the replay's state, so that two replays
+ * sharing a storage account (--storage) never share entity state or sequence fences.
+ */
+function replayRuleSettings(connectionString: string, stateName: string, partitions: number): AppSettings {
+  const suffix = createHash('sha256').update(stateName).digest('hex').slice(0, 16);
+  return parseAppSettings({
+    AzureWebJobsStorage: connectionString,
+    EventHubConnection: 'replay',
+    EVENTHUB_NAME: 'replay',
+    EVENTHUB_CONSUMER_GROUP: 'replay',
+    EVENTHUB_PARTITION_COUNT: String(partitions),
+    CLOSE_WINDOWS_SCHEDULE: '*/5 * * * * *',
+    CLICKPULSE_ANOMALY_TABLE: `replayanomalies${suffix}`,
+    CLICKPULSE_ENTITY_TABLE: `replayentities${suffix}`,
+  });
+}
+
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = Date.now();
   const partitions = options.partitions ?? 1;
@@ -98,6 +127,20 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       clock,
       partitionIds,
     });
+    // The per-user entities and fraud rules, as npm start runs them, when the input is the clickstream.
+    const anomalies =
+      options.anomaliesPath && job.input.contract === 'clickstream'
+        ? fileAnomalyPort(options.anomaliesPath)
+        : undefined;
+    const activity = anomalies
+      ? await createUserActivityWiring({
+          mode: 'local',
+          settings: replayRuleSettings(connectionString, replayStateName(options), partitions),
+          connection: { kind: 'connectionString', connectionString },
+          alerts: anomalies,
+        })
+      : undefined;
+    const context = new InvocationContext({ functionName: 'replay', logHandler: () => undefined });
     const readEnqueued = createFieldReader(['EventEnqueuedUtcTime']);
     const readPartitionKey = options.partitionKeyField
       ? createFieldReader(options.partitionKeyField.split('.'))
@@ -115,6 +158,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       buffers[p] = [];
       const summary = await engine.processBatch(String(p), batch);
       windowRows += summary.windowRowsEmitted;
+      await activity?.observer.observe({ partitionId: String(p), messages: batch }, summary, context);
     };
     const feedAll = async (): Promise<void> => {
       for (let p = 0; p < partitions; p++) await feed(p);
@@ -169,6 +213,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       totals: health.totals,
       outputFiles: sink.files(),
       deadLetterPath: options.deadLetterPath,
+      ...(anomalies && options.anomaliesPath
+        ? { anomalies: { count: anomalies.count(), path: options.anomaliesPath } }
+        : {}),
       elapsedInMs: Date.now() - started,
     };
   } finally {

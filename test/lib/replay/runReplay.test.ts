@@ -212,4 +212,25 @@ describe('runReplay', () => {
     expect(queryRows).toEqual(seedRows);
     expect(queryDead).toEqual(seedDead);
   });
+
+  it('runs the per-user entities and fraud rules on a clickstream input, once per event even when rerun', async () => {
+    const dir = await tempDir();
+    const input = join(dir, 'in.jsonl');
+    const start = Date.UTC(2026, 0, 1, 12, 0, 0);
+    await writeSimulatedInput(input, 4000, {
+      incidents: [{ kind: 'fraudBurst', key: 'user-0007', startMs: start + 3000, durationMs: 15_000 }],
+    });
+    const anomaliesPath = join(dir, 'anomalies.jsonl');
+    const opts = options(dir, input, { anomaliesPath, partitions: 2, partitionKeyField: 'userId' });
+    const first = await runReplay(opts);
+    const found = (await readFile(anomaliesPath, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key: string; rule: string });
+    expect(found.some((a) => a.key === 'user-0007')).toBe(true);
+    expect(first.anomalies).toEqual({ count: found.length, path: anomaliesPath });
+    // Rerun with the same state: every event was applied, so no entity changes and nothing new.
+    const again = await runReplay(opts);
+    expect(again.anomalies?.count).toBe(0);
+  });
 });
