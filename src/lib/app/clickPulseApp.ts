@@ -1,3 +1,4 @@
+import { fanOutSink } from '../ports/outputSink';
 import { compilePathPattern } from '../outputs/pathPattern';
 import { rawEventArchive } from './rawEventArchive';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -202,11 +203,7 @@ export class ClickPulseApp {
     const engine = new StreamEngine({
       job: options.job,
       store: new TableStateStore({ client: storage.stateTable, jobName: options.job.definition.name }),
-      sink: {
-        writeWindowRows: async (rows) => void (await Promise.all(sinks.map((k) => k.writeWindowRows(rows)))),
-        writeEventRows: async (rows, id) =>
-          void (await Promise.all(sinks.map((k) => k.writeEventRows(rows, id)))),
-      },
+      sink: fanOutSink(sinks),
       deadLetters,
       clock,
       partitionIds: settings.eventHub.partitionIds,

@@ -1,3 +1,4 @@
+import { statusOf } from '../isRetriable';
 import {
   odata,
   TableClient,
@@ -35,8 +36,6 @@ const recordRowKey = (alertKey: string, windowEnd: string): string =>
 const minuteKey = (bucket: number): string => padNumber(bucket, 12);
 // Optimistic-concurrency rounds before giving up (contention is between a few alert writers).
 const maxRounds = 20;
-
-const statusOf = (error: unknown): unknown => (error as { statusCode?: unknown } | null)?.statusCode;
 
 async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   try {

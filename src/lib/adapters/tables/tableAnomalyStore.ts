@@ -1,3 +1,4 @@
+import { statusOf } from '../isRetriable';
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import type { AnomalyEvent } from '../../anomaly/anomalyEvent';
@@ -35,7 +36,7 @@ export class TableAnomalyStore implements AnomalyStore {
         await this.client.createEntity({ partitionKey, rowKey: rowKeyOf(e), event: JSON.stringify(e) });
         fresh.push(e);
       } catch (error) {
-        if ((error as { statusCode?: unknown }).statusCode !== 409) throw error;
+        if (statusOf(error) !== 409) throw error;
       }
     }
     return fresh;

@@ -1,3 +1,4 @@
+import { statusOf } from '../isRetriable';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { DocumentConflictError, type DocumentStore, type StoredDocument } from '../../entities/documentStore';
 import type { OpenStorageOptions, StorageConnection } from '../storage/openStorage';
@@ -11,8 +12,6 @@ import { encodeKeyComponent } from './encodeKeyComponent';
 const rowKey = 'state';
 /** Longest document text accepted, in UTF-16 code units (a Table string property holds 64 KiB). */
 export const MAX_DOCUMENT_LENGTH = 32_000;
-
-const statusOf = (error: unknown): unknown => (error as { statusCode?: unknown }).statusCode;
 
 export interface TableEntityStoreOptions {
   readonly client: TableClient;

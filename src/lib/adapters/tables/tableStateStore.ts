@@ -1,3 +1,4 @@
+import { statusOf } from '../isRetriable';
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { FinalizerState } from '../../engine/state/finalizerState';
 import type { PartitionProgress } from '../../engine/state/partitionProgress';
@@ -12,6 +13,7 @@ import {
   type StoredDelta,
   type Versioned,
 } from '../../ports/stateStore';
+import { chunkText, unchunkText } from './chunkedText';
 import { encodeKeyComponent, padNumber } from './encodeKeyComponent';
 
 /*
@@ -33,11 +35,6 @@ import { encodeKeyComponent, padNumber } from './encodeKeyComponent';
  * Entity-group transactions are limited to 100 operations and 4 MiB; the engine cuts commits to fit.
  */
 
-/** Characters per string property: 64 KiB of UTF-16. */
-const charsPerProperty = 30_000;
-/** Properties per chunked value: keeps an entity under Table Storage's 1 MiB. */
-const maxChunks = 16;
-
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
 export interface TableStateStoreOptions {
@@ -52,46 +49,16 @@ const deltaPrefix = (statementIndex: number, bucketMs: number): string =>
 const deltaRowKey = (k: DeltaKey): string =>
   `${deltaPrefix(k.statementIndex, k.bucketMs)}${encodeKeyComponent(k.partitionId)}~${padNumber(k.lastSeq, 20)}`;
 
-function chunk(text: string): Record<string, string> {
-  // Surrogate-pair boundaries can add a property; keep one to spare.
-  const n = Math.ceil(text.length / charsPerProperty);
-  if (n > maxChunks - 1) {
-    throw new RangeError(
-      `entity value: expected at most ${(maxChunks - 1) * charsPerProperty} characters, received ${text.length}`,
-    );
-  }
-  const out: Record<string, string> = { chunks: String(n) };
-  // Cut between code points, never inside a surrogate pair.
-  let start = 0;
-  for (let i = 0; start < text.length; i++) {
-    let end = Math.min(start + charsPerProperty, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    out[`d${i}`] = text.slice(start, end);
-    out.chunks = String(i + 1);
-    start = end;
-  }
-  return out;
-}
-
-function unchunk(entity: Record<string, unknown>): string {
-  const n = Number(entity.chunks);
-  let text = '';
-  for (let i = 0; i < n; i++) {
-    const part = entity[`d${i}`];
-    if (typeof part !== 'string')
-      throw new TypeError(`entity ${String(entity.rowKey)}: expected property d${i}, received none`);
-    text += part;
-  }
-  return text;
-}
+const chunk = (text: string): Record<string, string> => chunkText(text, 'entity value');
+const unchunk = (entity: Record<string, unknown>): string =>
+  unchunkText(entity, `entity ${String(entity.rowKey)}`);
 
 /** 409 (exists), 412 (ETag changed) and 404 (already deleted) all mean another writer got there first. */
 function isConflict(error: unknown): boolean {
-  const e = error as { statusCode?: unknown; code?: unknown } | null;
   // A missing table is a configuration problem, not a race: let it surface as it is.
-  if (e?.code === 'TableNotFound') return false;
-  return e?.statusCode === 409 || e?.statusCode === 412 || e?.statusCode === 404;
+  if ((error as { code?: unknown } | null)?.code === 'TableNotFound') return false;
+  const status = statusOf(error);
+  return status === 409 || status === 412 || status === 404;
 }
 
 /** The engine's {@link StateStore} on Azure Table Storage (or Azurite). */
@@ -124,7 +91,7 @@ export class TableStateStore implements StateStore {
       const e = await this.client.getEntity<Entity>(this.pk, 'f');
       return { value: JSON.parse(unchunk(e)) as FinalizerState, etag: e.etag };
     } catch (error) {
-      if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+      if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }

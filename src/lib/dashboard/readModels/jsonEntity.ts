@@ -3,50 +3,17 @@
  * document is cut into properties d0..dN (between code points), with `chunks` giving their number.
  */
 
-/** Characters per string property: 64 KiB of UTF-16, with room to spare. */
-const charsPerProperty = 30_000;
-/** Properties per document: keeps an entity well under Table Storage's 1 MiB. */
-const maxChunks = 15;
+import { statusOf } from '../../adapters/isRetriable';
+import { chunkText, unchunkText } from '../../adapters/tables/chunkedText';
 
 /** The properties that hold `value` as JSON. Throws a RangeError when the document is too large. */
 export function jsonProperties(value: unknown): Record<string, string> {
-  const text = JSON.stringify(value);
-  const out: Record<string, string> = {};
-  let start = 0;
-  let i = 0;
-  for (; start < text.length; i++) {
-    let end = Math.min(start + charsPerProperty, text.length);
-    const last = text.charCodeAt(end - 1);
-    // Never cut inside a surrogate pair.
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    out[`d${i}`] = text.slice(start, end);
-    start = end;
-  }
-  if (i > maxChunks) {
-    throw new RangeError(
-      `read-model document: expected at most ${maxChunks * charsPerProperty} characters, received ${text.length}`,
-    );
-  }
-  out.chunks = String(i);
-  return out;
+  return chunkText(JSON.stringify(value), 'read-model document');
 }
 
 /** The document that {@link jsonProperties} stored in an entity. */
 export function parseJsonProperties<T>(entity: Readonly<Record<string, unknown>>): T {
-  const n = Number(entity.chunks);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new TypeError(
-      `read-model entity: expected a chunk count, received ${JSON.stringify(entity.chunks)}`,
-    );
-  }
-  let text = '';
-  for (let i = 0; i < n; i++) {
-    const part = entity[`d${i}`];
-    if (typeof part !== 'string')
-      throw new TypeError(`read-model entity: expected property d${i}, received none`);
-    text += part;
-  }
-  return JSON.parse(text) as T;
+  return JSON.parse(unchunkText(entity, 'read-model entity')) as T;
 }
 
 /** Table Storage's largest key number used here: inverted times sort newest first. */
@@ -67,11 +34,11 @@ export function timeOfInvertedKey(key: string): number {
 
 /** 404 on delete: another writer removed the row first, which is what we wanted. */
 export function isNotFound(error: unknown): boolean {
-  return (error as { statusCode?: unknown } | null)?.statusCode === 404;
+  return statusOf(error) === 404;
 }
 
 /** 409 or 412: another writer changed the row first. */
 export function isConflict(error: unknown): boolean {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const status = statusOf(error);
   return status === 409 || status === 412;
 }
